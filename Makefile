@@ -1,0 +1,76 @@
+# One build description for everything: the C module per interpreter, the
+# test peer, the C unit tests, and the test/demo entry points.
+#
+#   make                 build the module for the default interpreter
+#   make LUA=lua5.1      build/lua5.1/resty/luasocket/native.so
+#   make test            the whole suite (every installed interpreter)
+#   make demo            talk to a local redis-server with the native socket
+
+LUAS_KNOWN := luajit lua5.1 lua5.2 lua5.3 lua5.4
+LUAS_FOUND := $(foreach l,$(LUAS_KNOWN),$(if $(shell command -v $(l) 2>/dev/null),$(l)))
+LUA ?= $(firstword $(LUAS_FOUND))
+
+# pkg-config module name of each interpreter's headers
+PC_luajit := luajit
+PC_lua5.1 := lua5.1
+PC_lua5.2 := lua5.2
+PC_lua5.3 := lua5.3
+PC_lua5.4 := lua5.4
+PC_lua    := lua
+LUA_PC ?= $(or $(PC_$(LUA)),$(LUA))
+
+CC ?= cc
+OPT ?= -O2 -g
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS_ALL = -std=c99 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -fPIC \
+             -fvisibility=hidden -pthread $(EXTRA_CFLAGS)
+LDFLAGS_ALL = -pthread $(EXTRA_LDFLAGS)
+
+CORE_SRC := $(wildcard src/core/*.c)
+LUA_SRC  := $(wildcard src/lua/*.c)
+HDRS     := $(wildcard src/core/*.h src/lua/*.h)
+
+BUILD   := build
+OUT     := $(BUILD)/$(LUA)
+MODULE  := $(OUT)/resty/luasocket/native.so
+
+.PHONY: all module all-luas peer test test-c demo lint clean
+
+all: module
+
+module: $(MODULE)
+
+$(MODULE): $(CORE_SRC) $(LUA_SRC) $(HDRS) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $$(pkg-config --cflags $(LUA_PC)) -Isrc \
+	    -shared -o $@ $(CORE_SRC) $(LUA_SRC) $(LDFLAGS_ALL)
+
+all-luas:
+	@for l in $(LUAS_FOUND); do $(MAKE) --no-print-directory LUA=$$l module || exit 1; done
+
+# the scripted TCP/unix peer the tests talk to
+peer: $(BUILD)/peer
+$(BUILD)/peer: tests/peer/peer.c Makefile
+	@mkdir -p $(BUILD)
+	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) -o $@ $<
+
+# C unit tests of src/core: no Lua involved
+TEST_C_SRC := $(wildcard tests/c/test_*.c)
+TEST_C_BIN := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(TEST_C_SRC))
+$(BUILD)/tests/%: tests/c/%.c $(CORE_SRC) $(HDRS) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -Isrc -o $@ $< $(CORE_SRC)
+
+test-c: $(TEST_C_BIN)
+
+test: all-luas peer test-c
+	@LUAS="$(LUAS_FOUND)" sh tests/run.sh
+
+demo: module
+	@LUA_BIN=$(LUA) sh demo/run.sh
+
+lint:
+	luacheck lib spec t demo
+
+clean:
+	rm -rf $(BUILD)

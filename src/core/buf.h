@@ -1,0 +1,45 @@
+/* The receive buffer: bytes read from the peer and not yet handed to the
+ * caller live in data[start..end). */
+#ifndef LRLS_BUF_H
+#define LRLS_BUF_H
+
+#include <stddef.h>
+
+/* What one refill asks the kernel for, at least. */
+#define RBUF_CHUNK 16384
+/* A buffer larger than this is given back after the read that grew it. */
+#define RBUF_KEEP (256 * 1024)
+
+typedef struct {
+    char *data;
+    size_t start, end, cap;
+} rbuf_t;
+
+void rbuf_init(rbuf_t *b);
+void rbuf_free(rbuf_t *b);
+
+static inline size_t rbuf_len(const rbuf_t *b) { return b->end - b->start; }
+static inline char *rbuf_ptr(const rbuf_t *b) { return b->data + b->start; }
+static inline size_t rbuf_space(const rbuf_t *b) { return b->cap - b->end; }
+static inline char *rbuf_tail(const rbuf_t *b) { return b->data + b->end; }
+
+/* Makes room for at least `want` more bytes after end, moving the data to
+ * the front or growing the buffer. Returns 0, or ERR_NOMEM. */
+int rbuf_reserve(rbuf_t *b, size_t want);
+
+static inline void rbuf_commit(rbuf_t *b, size_t n) { b->end += n; }
+
+void rbuf_consume(rbuf_t *b, size_t n);
+
+/* Gives back memory grown for one large read once it is no longer needed. */
+void rbuf_trim(rbuf_t *b);
+
+/* Offset (from start) of the first '\n' at or after offset `from`, or -1. */
+long rbuf_find_line(const rbuf_t *b, size_t from);
+
+/* Moves the bytes of data[start..start+n) that are not '\r' to the front of
+ * that region and returns their count; the rest of the region is left for
+ * the caller to consume. */
+size_t rbuf_strip_cr(rbuf_t *b, size_t n);
+
+#endif

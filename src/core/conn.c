@@ -1,0 +1,260 @@
+#include "core/conn.h"
+#include "core/err.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void conn_init(conn_t *c)
+{
+    memset(c, 0, sizeof *c);
+    c->fd = -1;
+    rbuf_init(&c->rb);
+}
+
+void conn_close(conn_t *c)
+{
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+    c->read_done = 0;
+    c->write_done = 0;
+    c->rb.start = c->rb.end = 0;
+    rbuf_trim(&c->rb);
+}
+
+void conn_free(conn_t *c)
+{
+    conn_close(c);
+    rbuf_free(&c->rb);
+    free(c->scratch);
+    c->scratch = NULL;
+    c->scratch_cap = 0;
+}
+
+int conn_bind(conn_t *c, const char *ip)
+{
+    int rc = addr_from_ip(ip, &c->local);
+    c->has_local = rc == ERR_OK;
+    return rc;
+}
+
+int conn_connect(conn_t *c, const char *host, int port, io_ms deadline)
+{
+    addr_list_t list;
+    addr_t un;
+    int i, rc;
+
+    conn_close(c);
+    if (addr_is_unix(host)) {
+        rc = addr_from_unix(host, &un);
+        if (rc != ERR_OK)
+            return rc;
+        list.v = &un;
+        list.n = 1;
+    } else {
+        rc = addr_resolve(host, port, SOCK_STREAM, deadline, &list);
+        if (rc != ERR_OK)
+            return rc;
+    }
+    for (i = 0; i < list.n; i++) {
+        const addr_t *a = &list.v[i];
+        int local = c->has_local && c->local.ss.ss_family == a->ss.ss_family;
+        rc = io_connect((const struct sockaddr *)&a->ss, a->len,
+                        local ? (const struct sockaddr *)&c->local.ss : NULL,
+                        local ? c->local.len : 0, deadline, &c->fd);
+        if (rc == ERR_OK) {
+            addr_format((const struct sockaddr *)&a->ss, c->peer,
+                        sizeof c->peer);
+            break;
+        }
+        if (rc == ERR_TIMEOUT)
+            break;
+    }
+    if (list.v != &un)
+        addr_list_free(&list);
+    return rc;
+}
+
+int conn_send(conn_t *c, const char *p, size_t n, io_ms deadline,
+              size_t *sent)
+{
+    int rc;
+
+    *sent = 0;
+    if (c->fd < 0 || c->write_done)
+        return ERR_CLOSED;
+    rc = io_send_all(c->fd, p, n, deadline, sent);
+    if (rc != ERR_OK)
+        c->write_done = 1;
+    return rc;
+}
+
+char *conn_scratch(conn_t *c, size_t n)
+{
+    if (n > c->scratch_cap) {
+        char *p = realloc(c->scratch, n);
+        if (p == NULL)
+            return NULL;
+        c->scratch = p;
+        c->scratch_cap = n;
+    }
+    return c->scratch;
+}
+
+/* One read into the buffer, of at least `want` bytes of room. */
+static int fill(conn_t *c, size_t want, io_ms deadline)
+{
+    size_t got;
+    int rc;
+
+    if (c->read_done)
+        return ERR_CLOSED;
+    rc = rbuf_reserve(&c->rb, want);
+    if (rc != ERR_OK)
+        return rc;
+    rc = io_read(c->fd, rbuf_tail(&c->rb), rbuf_space(&c->rb), deadline, &got);
+    if (rc == ERR_OK)
+        rbuf_commit(&c->rb, got);
+    else if (rc != ERR_TIMEOUT)
+        c->read_done = 1;
+    return rc;
+}
+
+static void span_set(conn_span_t *s, const char *p, size_t n, size_t consume)
+{
+    s->p = p;
+    s->n = n;
+    s->consume = consume;
+}
+
+static int partial(conn_t *c, int rc, conn_span_t *out)
+{
+    span_set(out, rbuf_ptr(&c->rb), rbuf_len(&c->rb), rbuf_len(&c->rb));
+    return rc;
+}
+
+static int check_open(conn_t *c, conn_span_t *out)
+{
+    span_set(out, NULL, 0, 0);
+    return c->fd < 0 || c->read_done ? ERR_CLOSED : ERR_OK;
+}
+
+int conn_recv_size(conn_t *c, size_t n, io_ms deadline, conn_span_t *out)
+{
+    int rc = check_open(c, out);
+    if (rc != ERR_OK)
+        return rc;
+    while (rbuf_len(&c->rb) < n) {
+        size_t need = n - rbuf_len(&c->rb);
+        rc = fill(c, need > RBUF_CHUNK ? need : RBUF_CHUNK, deadline);
+        if (rc != ERR_OK)
+            return partial(c, rc, out);
+    }
+    span_set(out, rbuf_ptr(&c->rb), n, n);
+    return ERR_OK;
+}
+
+int conn_recv_line(conn_t *c, io_ms deadline, conn_span_t *out)
+{
+    size_t scanned = 0;
+    long nl;
+    int rc = check_open(c, out);
+
+    if (rc != ERR_OK)
+        return rc;
+    while ((nl = rbuf_find_line(&c->rb, scanned)) < 0) {
+        scanned = rbuf_len(&c->rb);
+        rc = fill(c, RBUF_CHUNK, deadline);
+        if (rc != ERR_OK) {
+            size_t n = rbuf_len(&c->rb);
+            span_set(out, rbuf_ptr(&c->rb), rbuf_strip_cr(&c->rb, n), n);
+            return rc;
+        }
+    }
+    span_set(out, rbuf_ptr(&c->rb), rbuf_strip_cr(&c->rb, (size_t)nl),
+             (size_t)nl + 1);
+    return ERR_OK;
+}
+
+int conn_recv_all(conn_t *c, io_ms deadline, conn_span_t *out)
+{
+    int rc = check_open(c, out);
+    if (rc != ERR_OK)
+        return rc;
+    for (;;) {
+        size_t len = rbuf_len(&c->rb);
+        rc = fill(c, len > RBUF_CHUNK ? len : RBUF_CHUNK, deadline);
+        if (rc == ERR_CLOSED)
+            break;
+        if (rc != ERR_OK)
+            return partial(c, rc, out);
+    }
+    return partial(c, ERR_OK, out);
+}
+
+int conn_recv_any(conn_t *c, size_t max, io_ms deadline, conn_span_t *out)
+{
+    size_t n;
+    int rc = check_open(c, out);
+
+    if (rc != ERR_OK)
+        return rc;
+    if (rbuf_len(&c->rb) == 0) {
+        rc = fill(c, RBUF_CHUNK, deadline);
+        if (rc != ERR_OK)
+            return partial(c, rc, out);
+    }
+    n = rbuf_len(&c->rb);
+    if (n > max)
+        n = max;
+    span_set(out, rbuf_ptr(&c->rb), n, n);
+    return ERR_OK;
+}
+
+int conn_recv_until(conn_t *c, const until_t *m, int inclusive, size_t size,
+                    io_ms deadline, conn_span_t *out, int *found)
+{
+    size_t from = 0, hold;
+    int rc = check_open(c, out);
+
+    *found = 0;
+    if (rc != ERR_OK)
+        return rc;
+    for (;;) {
+        const char *data = rbuf_ptr(&c->rb);
+        size_t len = rbuf_len(&c->rb);
+        long pos = until_find(m, data, len, from, &hold);
+
+        if (pos >= 0) {
+            size_t at = (size_t)pos;
+            /* like ngx_lua, a sized read stops once it has size bytes, even
+             * when the pattern starts right after them */
+            if (size > 0 && at >= size) {
+                span_set(out, data, size, size);
+                return ERR_OK;
+            }
+            *found = 1;
+            span_set(out, data, inclusive ? at + m->len : at, at + m->len);
+            return ERR_OK;
+        }
+        if (size > 0 && hold >= size) {
+            span_set(out, data, size, size);
+            return ERR_OK;
+        }
+        from = hold;
+        rc = fill(c, len > RBUF_CHUNK ? len : RBUF_CHUNK, deadline);
+        if (rc != ERR_OK) {
+            span_set(out, rbuf_ptr(&c->rb), hold, hold);
+            return rc;
+        }
+    }
+}
+
+void conn_release(conn_t *c, const conn_span_t *span)
+{
+    rbuf_consume(&c->rb, span->consume);
+    rbuf_trim(&c->rb);
+}

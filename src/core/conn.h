@@ -1,0 +1,74 @@
+/* A client connection: one descriptor, its receive buffer, and the reads of
+ * the cosocket API (lines, sizes, to EOF, any, until a pattern) on top.
+ *
+ * Reads hand back a span: the bytes to return to the caller (a pointer into
+ * the receive buffer, valid until the next call on the connection) and how
+ * many bytes to consume once they are copied out (conn_release). */
+#ifndef LRLS_CONN_H
+#define LRLS_CONN_H
+
+#include "core/addr.h"
+#include "core/buf.h"
+#include "core/io.h"
+#include "core/until.h"
+
+typedef struct {
+    int fd;          /* -1: no connection */
+    int read_done;   /* EOF or a read error: reads say "closed" from now on */
+    int write_done;  /* a send failed: sends say "closed" from now on */
+    rbuf_t rb;
+    char *scratch;   /* reused to flatten what send() is given */
+    size_t scratch_cap;
+    addr_t local;    /* bind() address, used by the next connect */
+    int has_local;
+    char peer[120];  /* what tostring shows */
+} conn_t;
+
+typedef struct {
+    const char *p;
+    size_t n;
+    size_t consume;
+} conn_span_t;
+
+void conn_init(conn_t *c);
+/* Closes the descriptor and forgets buffered bytes; memory is kept. */
+void conn_close(conn_t *c);
+/* conn_close, and every allocation released. */
+void conn_free(conn_t *c);
+
+int conn_bind(conn_t *c, const char *ip);
+
+/* Connects to host:port, or to "unix:/path" (port ignored), trying every
+ * address of the host in order until the deadline. A connection already
+ * open is closed first. */
+int conn_connect(conn_t *c, const char *host, int port, io_ms deadline);
+
+int conn_send(conn_t *c, const char *p, size_t n, io_ms deadline,
+              size_t *sent);
+
+/* A buffer of at least n bytes owned by the connection, for building what
+ * is then sent; NULL when out of memory. */
+char *conn_scratch(conn_t *c, size_t n);
+
+/* On success the span is the result. On any error it is the partial data
+ * (everything buffered), to be returned beside the error and consumed. A
+ * timeout leaves the connection as it was; any other read error ends the
+ * read side (read_done), as a send error ends the write side. */
+int conn_recv_size(conn_t *c, size_t n, io_ms deadline, conn_span_t *out);
+int conn_recv_line(conn_t *c, io_ms deadline, conn_span_t *out);
+int conn_recv_all(conn_t *c, io_ms deadline, conn_span_t *out);
+int conn_recv_any(conn_t *c, size_t max, io_ms deadline, conn_span_t *out);
+
+/* Reads until the pattern. size == 0: the data before the pattern (and the
+ * pattern itself when inclusive), *found = 1. size > 0: at most size bytes
+ * of data before the pattern; *found says whether the pattern was reached.
+ * On an error the partial data stops before a partly matched pattern, whose
+ * bytes stay buffered for the next read (of any kind). */
+int conn_recv_until(conn_t *c, const until_t *m, int inclusive, size_t size,
+                    io_ms deadline, conn_span_t *out, int *found);
+
+/* Consumes what the span said to consume and gives back memory that one
+ * large read grew. */
+void conn_release(conn_t *c, const conn_span_t *span);
+
+#endif

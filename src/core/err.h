@@ -1,0 +1,30 @@
+/* Every error the core reports, and the text a user sees for it.
+ *
+ * The core returns an int status: 0 on success, a positive errno value for a
+ * system error, or one of the negative ERR_* codes below. err_text() turns
+ * either into the string ngx_lua's cosocket gives for the same condition. */
+#ifndef LRLS_ERR_H
+#define LRLS_ERR_H
+
+#include <stddef.h>
+
+enum {
+    ERR_OK = 0,
+    ERR_TIMEOUT = -1,       /* a deadline passed */
+    ERR_CLOSED = -2,        /* the peer closed, or the socket is closed */
+    ERR_NOMEM = -3,         /* an allocation failed */
+    ERR_RESOLVE = -4,       /* the host name did not resolve */
+    ERR_NOPORT = -5,        /* a host without a port */
+    ERR_PATH_TOO_LONG = -6  /* a unix socket path longer than sun_path */
+};
+
+#define ERRSTR_TIMEOUT "timeout"
+#define ERRSTR_CLOSED "closed"
+#define ERRSTR_NOMEM "no memory"
+#define ERRSTR_NOPORT "missing the port number"
+
+/* Writes the user-visible text of status `code` into buf (at most len bytes,
+ * NUL included) and returns buf. */
+const char *err_text(int code, char *buf, size_t len);
+
+#endif

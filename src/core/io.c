@@ -1,0 +1,174 @@
+#include "core/io.h"
+#include "core/err.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0 /* macOS: SO_NOSIGPIPE is set on the socket instead */
+#endif
+
+io_ms io_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (io_ms)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+io_ms io_deadline(long timeout_ms)
+{
+    return io_now() + timeout_ms;
+}
+
+int io_wait(int fd, int want_write, io_ms deadline)
+{
+    struct pollfd p;
+    p.fd = fd;
+    p.events = want_write ? POLLOUT : POLLIN;
+    for (;;) {
+        io_ms left = deadline - io_now();
+        int r;
+        if (left <= 0)
+            return ERR_TIMEOUT;
+        if (left > 1000000000)
+            left = 1000000000;
+        p.revents = 0;
+        r = poll(&p, 1, (int)left);
+        if (r > 0)
+            return ERR_OK; /* errors and hangups surface in the next syscall */
+        if (r < 0 && errno != EINTR)
+            return errno;
+    }
+}
+
+static int make_nonblocking(int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+        return errno;
+    if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+        return errno;
+    return ERR_OK;
+}
+
+int io_connect(const struct sockaddr *sa, socklen_t salen,
+               const struct sockaddr *local, socklen_t locallen,
+               io_ms deadline, int *fd_out)
+{
+    int fd, rc, soerr = 0;
+    socklen_t errlen = sizeof soerr;
+
+    fd = socket(sa->sa_family, SOCK_STREAM, 0);
+    if (fd < 0)
+        return errno;
+    rc = make_nonblocking(fd);
+    if (rc != ERR_OK)
+        goto fail;
+#ifdef SO_NOSIGPIPE
+    io_setopt_int(fd, SOL_SOCKET, SO_NOSIGPIPE, 1);
+#endif
+    if (local != NULL && bind(fd, local, locallen) < 0) {
+        rc = errno;
+        goto fail;
+    }
+    if (connect(fd, sa, salen) == 0)
+        goto done;
+    if (errno != EINPROGRESS && errno != EINTR && errno != EAGAIN) {
+        rc = errno;
+        goto fail;
+    }
+    rc = io_wait(fd, 1, deadline);
+    if (rc != ERR_OK)
+        goto fail;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &errlen) < 0) {
+        rc = errno;
+        goto fail;
+    }
+    if (soerr != 0) {
+        rc = soerr;
+        goto fail;
+    }
+done:
+    *fd_out = fd;
+    return ERR_OK;
+fail:
+    close(fd);
+    return rc;
+}
+
+int io_send_all(int fd, const char *p, size_t len, io_ms deadline,
+                size_t *sent)
+{
+    size_t done = 0;
+    int rc = ERR_OK;
+
+    while (done < len) {
+        ssize_t n = send(fd, p + done, len - done, MSG_NOSIGNAL);
+        if (n > 0) {
+            done += (size_t)n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            rc = io_wait(fd, 1, deadline);
+            if (rc != ERR_OK)
+                break;
+            continue;
+        }
+        rc = n < 0 ? errno : EPIPE;
+        break;
+    }
+    *sent = done;
+    return rc;
+}
+
+int io_read(int fd, char *p, size_t max, io_ms deadline, size_t *got)
+{
+    *got = 0;
+    for (;;) {
+        ssize_t n = recv(fd, p, max, 0);
+        if (n > 0) {
+            *got = (size_t)n;
+            return ERR_OK;
+        }
+        if (n == 0)
+            return ERR_CLOSED;
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            int rc = io_wait(fd, 0, deadline);
+            if (rc != ERR_OK)
+                return rc;
+            continue;
+        }
+        return errno;
+    }
+}
+
+int io_peek(int fd)
+{
+    char c;
+    for (;;) {
+        ssize_t n = recv(fd, &c, 1, MSG_PEEK);
+        if (n > 0)
+            return 1;
+        if (n == 0)
+            return ERR_CLOSED;
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return 0;
+        return errno;
+    }
+}
+
+int io_setopt_int(int fd, int level, int name, int value)
+{
+    if (setsockopt(fd, level, name, &value, sizeof value) < 0)
+        return errno;
+    return ERR_OK;
+}

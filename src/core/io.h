@@ -1,0 +1,42 @@
+/* Non-blocking socket I/O where every operation has one deadline.
+ *
+ * A deadline is an absolute time on the monotonic clock, in milliseconds; an
+ * operation that cannot finish before it returns ERR_TIMEOUT, however many
+ * syscalls it took. Statuses are those of err.h. */
+#ifndef LRLS_IO_H
+#define LRLS_IO_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+
+typedef long long io_ms;
+
+io_ms io_now(void);
+io_ms io_deadline(long timeout_ms);
+
+/* Waits until fd is readable (want_write 0) or writable (1), or until the
+ * deadline. */
+int io_wait(int fd, int want_write, io_ms deadline);
+
+/* Creates a non-blocking, close-on-exec socket of sa's family, binds it to
+ * `local` when given, and connects it to sa. On success *fd_out owns it. */
+int io_connect(const struct sockaddr *sa, socklen_t salen,
+               const struct sockaddr *local, socklen_t locallen,
+               io_ms deadline, int *fd_out);
+
+/* Sends all of p[0..len) unless an error or the deadline comes first; *sent
+ * says how much went out either way. Never raises SIGPIPE. */
+int io_send_all(int fd, const char *p, size_t len, io_ms deadline,
+                size_t *sent);
+
+/* One read of at most max bytes, waiting for data until the deadline. EOF is
+ * ERR_CLOSED. */
+int io_read(int fd, char *p, size_t max, io_ms deadline, size_t *got);
+
+/* Bytes the kernel holds for reading, without consuming them: 0 when none,
+ * 1 when some, ERR_CLOSED at EOF, or an errno. Never waits. */
+int io_peek(int fd);
+
+int io_setopt_int(int fd, int level, int name, int value);
+
+#endif

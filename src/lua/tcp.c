@@ -1,0 +1,752 @@
+/* The native TCP socket as a Lua userdata: argument checks and return values
+ * as ngx_lua's cosocket gives them; the work itself is src/core/conn.c. */
+#include "lua/tcp.h"
+#include "lua/compat.h"
+
+#include "core/conn.h"
+#include "core/err.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+/* ngx_lua's defaults (lua_socket_connect_timeout and friends) */
+#define DEFAULT_TIMEOUT_MS 60000
+
+typedef struct {
+    conn_t c;
+    long connect_timeout, send_timeout, read_timeout; /* ms; 0 = default */
+    int created; /* connect() was called at least once */
+} tcp_t;
+
+/* The iterator state of one receiveuntil() call. */
+typedef struct {
+    until_t *m;
+    int inclusive;
+    int ended; /* a sized read reached the pattern: next call says nil */
+} tcp_until_t;
+
+#define UNTIL_MT "resty.luasocket.tcp.until"
+
+/* Address of this constant is the registry key of the clock hook. */
+static const char clock_hook_key = 'k';
+
+static tcp_t *check_tcp(lua_State *L)
+{
+    return luaL_checkudata(L, 1, TCP_MT);
+}
+
+static long effective(long ms)
+{
+    return ms > 0 ? ms : DEFAULT_TIMEOUT_MS;
+}
+
+static int connected(const tcp_t *t)
+{
+    return t->c.fd >= 0;
+}
+
+/* Pushes nil and the text of an error status; returns 2. */
+static int push_error(lua_State *L, int rc)
+{
+    char buf[128];
+    lua_pushnil(L);
+    lua_pushstring(L, err_text(rc, buf, sizeof buf));
+    return 2;
+}
+
+static int push_closed(lua_State *L)
+{
+    return push_error(L, ERR_CLOSED);
+}
+
+/* Tells the embedding (nginx: ngx.update_time) that we blocked. The results
+ * are already on the stack and stay there. */
+static void after_wait(lua_State *L)
+{
+    lua_pushlightuserdata(L, (void *)&clock_hook_key);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return;
+    }
+    lua_call(L, 0, 0);
+}
+
+void tcp_set_clock_hook(lua_State *L, int idx)
+{
+    lua_pushlightuserdata(L, (void *)&clock_hook_key);
+    lua_pushvalue(L, idx);
+    lua_rawset(L, LUA_REGISTRYINDEX);
+}
+
+/* ---- connect ---------------------------------------------------------- */
+
+/* Validates the options table as ngx_lua does. The pool options are checked
+ * now and used once the keepalive pool exists. */
+static void check_connect_opts(lua_State *L, int n)
+{
+    const char *msg;
+
+    lua_getfield(L, n, "pool_size");
+    if (lua_isnumber(L, -1)) {
+        long long size = compat_trunc(L, -1);
+        if (size <= 0) {
+            msg = lua_pushfstring(L, "bad \"pool_size\" option value: %d",
+                                  (int)size);
+            luaL_argerror(L, n, msg);
+        }
+    } else if (!lua_isnil(L, -1)) {
+        msg = lua_pushfstring(L, "bad \"pool_size\" option type: %s",
+                              luaL_typename(L, -1));
+        luaL_argerror(L, n, msg);
+    }
+    lua_pop(L, 1);
+
+    lua_getfield(L, n, "backlog");
+    if (lua_isnumber(L, -1) && compat_trunc(L, -1) < 0) {
+        msg = lua_pushfstring(L, "bad \"backlog\" option value: %d",
+                              (int)compat_trunc(L, -1));
+        luaL_argerror(L, n, msg);
+    }
+    lua_pop(L, 1);
+
+    lua_getfield(L, n, "pool");
+    if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING
+        && lua_type(L, -1) != LUA_TNUMBER) {
+        msg = lua_pushfstring(L, "bad \"pool\" option type: %s",
+                              luaL_typename(L, -1));
+        luaL_argerror(L, n, msg);
+    }
+    lua_pop(L, 1);
+}
+
+static int tcp_connect(lua_State *L)
+{
+    tcp_t *t;
+    const char *host;
+    size_t len;
+    int n = lua_gettop(L), port = 0, rc, nret;
+
+    if (n != 2 && n != 3 && n != 4)
+        return luaL_error(L, "ngx.socket connect: expecting 2, 3, or 4 "
+                          "arguments (including the object), but seen %d", n);
+    t = check_tcp(L);
+    host = luaL_checklstring(L, 2, &len);
+    if (lua_type(L, n) == LUA_TTABLE) {
+        check_connect_opts(L, n);
+        n--;
+    }
+    if (n == 4)
+        n--;
+
+    if (n == 3 && lua_isnumber(L, 3)) {
+        long long p = compat_trunc(L, 3);
+        if (p < 0 || p > 65535) {
+            lua_pushnil(L);
+            lua_pushfstring(L, "bad port number: %d", (int)p);
+            return 2;
+        }
+        port = (int)p;
+    } else if (len < 5 || strncasecmp(host, "unix:", 5) != 0) {
+        lua_pushnil(L);
+        lua_pushliteral(L, ERRSTR_NOPORT);
+        return 2;
+    }
+
+    t->created = 1;
+    if (len == 0) {
+        conn_close(&t->c);
+        lua_pushnil(L);
+        lua_pushliteral(L, "failed to parse host name \"\": no host");
+        return 2;
+    }
+    rc = conn_connect(&t->c, host, port,
+                      io_deadline(effective(t->connect_timeout)));
+    if (rc == ERR_OK) {
+        lua_pushinteger(L, 1);
+        nret = 1;
+    } else if (rc == ERR_RESOLVE) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "%s could not be resolved (3: Host not found)",
+                        host);
+        nret = 2;
+    } else {
+        nret = push_error(L, rc);
+    }
+    after_wait(L);
+    return nret;
+}
+
+static int tcp_bind(lua_State *L)
+{
+    tcp_t *t;
+    int n = lua_gettop(L);
+
+    if (n != 2)
+        return luaL_error(L, "expecting 2 arguments, but got %d", n);
+    t = check_tcp(L);
+    if (conn_bind(&t->c, luaL_checkstring(L, 2)) != ERR_OK) {
+        lua_pushnil(L);
+        lua_pushliteral(L, "bad address");
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* ---- send ------------------------------------------------------------- */
+
+/* Numbers print as ngx_lua prints them, whatever the interpreter: whole
+ * 32-bit values as integers, everything else with 14 significant digits. */
+static size_t format_number(lua_State *L, int idx, char *out, size_t cap)
+{
+    lua_Number v = lua_tonumber(L, idx);
+    int n;
+    if (v >= -2147483648.0 && v <= 2147483647.0 && v == (lua_Number)(int)v)
+        n = snprintf(out, cap, "%d", (int)v);
+    else
+        n = snprintf(out, cap, "%.14g", (double)v);
+    return n > 0 ? (size_t)n : 0;
+}
+
+#define NUM_MAX 32
+
+/* Size of what a send() of the table at idx would write, raising ngx_lua's
+ * errors for what it cannot hold. */
+static size_t table_size(lua_State *L, int idx)
+{
+    size_t size = 0;
+    int max = 0, i;
+
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        lua_Number k;
+        if (lua_type(L, -2) != LUA_TNUMBER)
+            luaL_argerror(L, 2, "non-array table found");
+        k = lua_tonumber(L, -2);
+        if (k < 1 || k != (lua_Number)(long long)k)
+            luaL_argerror(L, 2, "non-array table found");
+        if (k > max)
+            max = (int)k;
+        lua_pop(L, 1);
+    }
+    for (i = 1; i <= max; i++) {
+        char num[NUM_MAX];
+        size_t len;
+        lua_rawgeti(L, idx, i);
+        switch (lua_type(L, -1)) {
+        case LUA_TSTRING:
+            lua_tolstring(L, -1, &len);
+            size += len;
+            break;
+        case LUA_TNUMBER:
+            size += format_number(L, -1, num, sizeof num);
+            break;
+        case LUA_TTABLE:
+            size += table_size(L, lua_gettop(L));
+            break;
+        default:
+            luaL_argerror(L, 2, lua_pushfstring(L, "bad data type %s found",
+                                                luaL_typename(L, -1)));
+        }
+        lua_pop(L, 1);
+    }
+    return size;
+}
+
+/* Copies the (already checked) table at idx into out; returns the end. */
+static char *table_copy(lua_State *L, int idx, char *out)
+{
+    int i, max = (int)compat_rawlen(L, idx);
+    const char *s;
+    size_t len;
+
+    /* table_size proved the keys are 1..max with no holes, so the border
+     * rawlen gives is that max */
+    for (i = 1; i <= max; i++) {
+        lua_rawgeti(L, idx, i);
+        if (lua_type(L, -1) == LUA_TTABLE) {
+            out = table_copy(L, lua_gettop(L), out);
+        } else if (lua_type(L, -1) == LUA_TNUMBER) {
+            out += format_number(L, -1, out, NUM_MAX);
+        } else {
+            s = lua_tolstring(L, -1, &len);
+            memcpy(out, s, len);
+            out += len;
+        }
+        lua_pop(L, 1);
+    }
+    return out;
+}
+
+static int tcp_send(lua_State *L)
+{
+    tcp_t *t;
+    const char *data;
+    char num[NUM_MAX];
+    size_t len = 0, sent;
+    int n = lua_gettop(L), rc;
+
+    if (n != 2)
+        return luaL_error(L, "expecting 2 arguments (including the object), "
+                          "but got %d", n);
+    t = check_tcp(L);
+    if (!connected(t) || t->c.write_done)
+        return push_closed(L);
+
+    switch (lua_type(L, 2)) {
+    case LUA_TSTRING:
+        data = lua_tolstring(L, 2, &len);
+        break;
+    case LUA_TNUMBER:
+        len = format_number(L, 2, num, sizeof num);
+        data = num;
+        break;
+    case LUA_TNIL:
+        data = "nil";
+        len = 3;
+        break;
+    case LUA_TBOOLEAN:
+        data = lua_toboolean(L, 2) ? "true" : "false";
+        len = strlen(data);
+        break;
+    case LUA_TTABLE: {
+        char *buf, *end;
+        len = table_size(L, 2);
+        /* room for the widest number past the end keeps snprintf bounded */
+        buf = conn_scratch(&t->c, len + NUM_MAX);
+        if (buf == NULL)
+            return luaL_error(L, "no memory");
+        end = table_copy(L, 2, buf);
+        len = (size_t)(end - buf);
+        data = buf;
+        break;
+    }
+    default:
+        return luaL_argerror(L, 2, lua_pushfstring(L,
+                             "string, number, boolean, nil, or array table "
+                             "expected, got %s", luaL_typename(L, 2)));
+    }
+    if (len == 0) {
+        lua_pushinteger(L, 0);
+        return 1;
+    }
+    rc = conn_send(&t->c, data, len, io_deadline(effective(t->send_timeout)),
+                   &sent);
+    if (rc == ERR_OK)
+        lua_pushinteger(L, (lua_Integer)sent);
+    else
+        push_error(L, rc);
+    after_wait(L);
+    return rc == ERR_OK ? 1 : 2;
+}
+
+/* ---- receive ---------------------------------------------------------- */
+
+/* Pushes a read's outcome as ngx_lua does: the data, or nil, err, partial. */
+static int push_read(lua_State *L, tcp_t *t, int rc, conn_span_t *span)
+{
+    int nret;
+    if (rc == ERR_OK) {
+        lua_pushlstring(L, span->p, span->n);
+        nret = 1;
+    } else {
+        push_error(L, rc);
+        lua_pushlstring(L, span->p != NULL ? span->p : "", span->n);
+        nret = 3;
+    }
+    conn_release(&t->c, span);
+    after_wait(L);
+    return nret;
+}
+
+static int tcp_receive(lua_State *L)
+{
+    tcp_t *t;
+    conn_span_t span;
+    io_ms deadline;
+    int n = lua_gettop(L), rc;
+
+    if (n != 1 && n != 2)
+        return luaL_error(L, "expecting 1 or 2 arguments "
+                          "(including the object), but got %d", n);
+    t = check_tcp(L);
+    if (!connected(t) || t->c.read_done)
+        return push_closed(L);
+    deadline = io_deadline(effective(t->read_timeout));
+
+    if (n == 1) {
+        rc = conn_recv_line(&t->c, deadline, &span);
+    } else if (lua_isnumber(L, 2)) {
+        long long size = compat_trunc(L, 2);
+        if (size < 0)
+            return luaL_argerror(L, 2, "bad pattern argument");
+        if (size == 0) {
+            lua_pushliteral(L, "");
+            return 1;
+        }
+        rc = conn_recv_size(&t->c, (size_t)size, deadline, &span);
+    } else if (lua_type(L, 2) == LUA_TSTRING) {
+        size_t len;
+        const char *p = lua_tolstring(L, 2, &len);
+        if (len != 2 || p[0] != '*')
+            return luaL_argerror(L, 2, lua_pushfstring(L,
+                                 "bad pattern argument: %s", p));
+        if (p[1] == 'l')
+            rc = conn_recv_line(&t->c, deadline, &span);
+        else if (p[1] == 'a')
+            rc = conn_recv_all(&t->c, deadline, &span);
+        else
+            return luaL_argerror(L, 2, "bad pattern argument");
+    } else {
+        return luaL_argerror(L, 2, "bad pattern argument");
+    }
+    return push_read(L, t, rc, &span);
+}
+
+static int tcp_receiveany(lua_State *L)
+{
+    tcp_t *t;
+    conn_span_t span;
+    long long max;
+    int n = lua_gettop(L), rc;
+
+    if (n != 2)
+        return luaL_error(L, "expecting 2 arguments "
+                          "(including the object), but got %d", n);
+    t = check_tcp(L);
+    if (!connected(t) || t->c.read_done)
+        return push_closed(L);
+    if (!lua_isnumber(L, 2))
+        return luaL_argerror(L, 2, "bad max argument");
+    max = compat_trunc(L, 2);
+    if (max <= 0)
+        return luaL_argerror(L, 2, "bad max argument");
+    rc = conn_recv_any(&t->c, (size_t)max,
+                       io_deadline(effective(t->read_timeout)), &span);
+    return push_read(L, t, rc, &span);
+}
+
+/* ---- receiveuntil ------------------------------------------------------ */
+
+static int until_gc(lua_State *L)
+{
+    tcp_until_t *u = luaL_checkudata(L, 1, UNTIL_MT);
+    free(u->m);
+    u->m = NULL;
+    return 0;
+}
+
+/* upvalues: 1 the socket, 2 the iterator state */
+static int tcp_until_iter(lua_State *L)
+{
+    tcp_t *t = lua_touserdata(L, lua_upvalueindex(1));
+    tcp_until_t *u = lua_touserdata(L, lua_upvalueindex(2));
+    conn_span_t span;
+    long long size = 0;
+    int n = lua_gettop(L), rc, found;
+
+    if (n > 1)
+        return luaL_error(L, "expecting 0 or 1 arguments, but seen %d", n);
+    if (n == 1) {
+        if (!lua_isnumber(L, 1))
+            return luaL_argerror(L, 1, lua_pushfstring(L,
+                                 "number expected, got %s",
+                                 luaL_typename(L, 1)));
+        size = compat_trunc(L, 1);
+        if (size < 0)
+            size = 0;
+    }
+    if (!connected(t) || t->c.read_done)
+        return push_closed(L);
+    if (u->ended) {
+        u->ended = 0;
+        lua_pushnil(L);
+        lua_pushnil(L);
+        lua_pushnil(L);
+        return 3;
+    }
+    rc = conn_recv_until(&t->c, u->m, u->inclusive, (size_t)size,
+                         io_deadline(effective(t->read_timeout)), &span,
+                         &found);
+    if (rc == ERR_OK && found && size > 0)
+        u->ended = 1;
+    return push_read(L, t, rc, &span);
+}
+
+static int tcp_receiveuntil(lua_State *L)
+{
+    tcp_until_t *u;
+    const char *pat;
+    size_t len;
+    int n = lua_gettop(L), inclusive = 0;
+
+    if (n != 2 && n != 3)
+        return luaL_error(L, "expecting 2 or 3 arguments "
+                          "(including the object), but got %d", n);
+    if (n == 3) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        lua_getfield(L, 3, "inclusive");
+        if (lua_type(L, -1) == LUA_TBOOLEAN)
+            inclusive = lua_toboolean(L, -1);
+        else if (!lua_isnil(L, -1))
+            return luaL_error(L, "bad \"inclusive\" option value type: %s",
+                              luaL_typename(L, -1));
+        lua_pop(L, 1);
+    }
+    check_tcp(L);
+    pat = luaL_checklstring(L, 2, &len);
+    if (len == 0) {
+        lua_pushnil(L);
+        lua_pushliteral(L, "pattern is empty");
+        return 2;
+    }
+    lua_pushvalue(L, 1);
+    u = lua_newuserdata(L, sizeof *u);
+    u->m = NULL;
+    u->inclusive = inclusive;
+    u->ended = 0;
+    luaL_getmetatable(L, UNTIL_MT);
+    lua_setmetatable(L, -2);
+    u->m = until_new(pat, len);
+    if (u->m == NULL)
+        return luaL_error(L, "no memory");
+    lua_pushcclosure(L, tcp_until_iter, 2);
+    return 1;
+}
+
+/* ---- close, timeouts, options ----------------------------------------- */
+
+static int tcp_close(lua_State *L)
+{
+    tcp_t *t;
+    int n = lua_gettop(L);
+
+    if (n != 1)
+        return luaL_error(L, "expecting 1 argument "
+                          "(including the object) but seen %d", n);
+    t = check_tcp(L);
+    if (!connected(t) || (t->c.read_done && t->c.write_done))
+        return push_closed(L);
+    conn_close(&t->c);
+    lua_pushinteger(L, 1);
+    return 1;
+}
+
+/* A timeout argument as ngx_lua reads it: a number (or number-like string)
+ * of milliseconds; anything else is 0, which means the default. */
+static long check_timeout(lua_State *L, int idx)
+{
+    long long ms = compat_trunc(L, idx);
+    if (ms < 0 || ms > 2147483647LL)
+        luaL_error(L, "bad timeout value");
+    return (long)ms;
+}
+
+static int tcp_settimeout(lua_State *L)
+{
+    tcp_t *t;
+    long ms;
+    int n = lua_gettop(L);
+
+    if (n != 2)
+        return luaL_error(L, "ngx.socket settimeout: expecting 2 arguments "
+                          "(including the object) but seen %d", n);
+    t = check_tcp(L);
+    ms = check_timeout(L, 2);
+    t->connect_timeout = t->send_timeout = t->read_timeout = ms;
+    return 0;
+}
+
+static int tcp_settimeouts(lua_State *L)
+{
+    tcp_t *t;
+    long c, s, r;
+    int n = lua_gettop(L);
+
+    if (n != 4)
+        return luaL_error(L, "ngx.socket settimeout: expecting 4 arguments "
+                          "(including the object) but seen %d", n);
+    t = check_tcp(L);
+    c = check_timeout(L, 2);
+    s = check_timeout(L, 3);
+    r = check_timeout(L, 4);
+    t->connect_timeout = c;
+    t->send_timeout = s;
+    t->read_timeout = r;
+    return 0;
+}
+
+static int sockopt_of(const char *name, int *level, int *opt)
+{
+    static const struct {
+        const char *name;
+        int level, opt;
+    } opts[] = {
+        {"keepalive", SOL_SOCKET, SO_KEEPALIVE},
+        {"reuseaddr", SOL_SOCKET, SO_REUSEADDR},
+        {"tcp-nodelay", IPPROTO_TCP, TCP_NODELAY},
+        {"sndbuf", SOL_SOCKET, SO_SNDBUF},
+        {"rcvbuf", SOL_SOCKET, SO_RCVBUF},
+    };
+    size_t i;
+    for (i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+        if (strcmp(name, opts[i].name) == 0) {
+            *level = opts[i].level;
+            *opt = opts[i].opt;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The option name checks shared by setoption and getoption; returns 0 when
+ * results were pushed instead. */
+static int check_option(lua_State *L, tcp_t *t, int *level, int *opt)
+{
+    const char *name;
+
+    if (!t->created)
+        luaL_error(L, "socket is never created nor connected");
+    if (lua_isnil(L, 2)) {
+        lua_pushnil(L);
+        lua_pushliteral(L, "missing the \"option\" argument");
+        return 0;
+    }
+    name = lua_tostring(L, 2);
+    if (name == NULL || !sockopt_of(name, level, opt)) {
+        lua_pushnil(L);
+        lua_getglobal(L, "tostring");
+        lua_pushvalue(L, 2);
+        lua_call(L, 1, 1);
+        lua_pushfstring(L, "unsupported option %s", lua_tostring(L, -1));
+        lua_remove(L, -2);
+        return 0;
+    }
+    return 1;
+}
+
+static int tcp_setoption(lua_State *L)
+{
+    tcp_t *t = check_tcp(L);
+    int level, opt, rc;
+
+    lua_settop(L, 3);
+    if (t->created && !lua_isnil(L, 2) && lua_isnil(L, 3)) {
+        lua_pushnil(L);
+        lua_pushliteral(L, "missing the \"value\" argument");
+        return 2;
+    }
+    if (!check_option(L, t, &level, &opt))
+        return 2;
+    if (!connected(t))
+        return push_closed(L);
+    rc = io_setopt_int(t->c.fd, level, opt,
+                       lua_type(L, 3) == LUA_TBOOLEAN
+                           ? lua_toboolean(L, 3)
+                           : (int)compat_trunc(L, 3));
+    if (rc != ERR_OK) {
+        lua_pushnil(L);
+        lua_pushstring(L, strerror(rc));
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int tcp_getoption(lua_State *L)
+{
+    tcp_t *t = check_tcp(L);
+    int level, opt, val = 0;
+    socklen_t len = sizeof val;
+
+    lua_settop(L, 2);
+    if (!check_option(L, t, &level, &opt))
+        return 2;
+    if (!connected(t))
+        return push_closed(L);
+    if (getsockopt(t->c.fd, level, opt, &val, &len) < 0) {
+        lua_pushnil(L);
+        lua_pushstring(L, strerror(errno));
+        return 2;
+    }
+    lua_pushinteger(L, val);
+    return 1;
+}
+
+static int tcp_getfd(lua_State *L)
+{
+    tcp_t *t = check_tcp(L);
+    if (!connected(t))
+        return push_closed(L);
+    lua_pushinteger(L, t->c.fd);
+    return 1;
+}
+
+static int tcp_tostring(lua_State *L)
+{
+    tcp_t *t = check_tcp(L);
+    if (connected(t))
+        lua_pushfstring(L, "tcp{%s}: %p", t->c.peer, (void *)t);
+    else
+        lua_pushfstring(L, "tcp{closed}: %p", (void *)t);
+    return 1;
+}
+
+static int tcp_gc(lua_State *L)
+{
+    tcp_t *t = luaL_checkudata(L, 1, TCP_MT);
+    conn_free(&t->c);
+    return 0;
+}
+
+int tcp_new(lua_State *L)
+{
+    tcp_t *t = lua_newuserdata(L, sizeof *t);
+    memset(t, 0, sizeof *t);
+    conn_init(&t->c);
+    luaL_getmetatable(L, TCP_MT);
+    lua_setmetatable(L, -2);
+    return 1;
+}
+
+static const luaL_Reg tcp_methods[] = {
+    {"connect", tcp_connect},
+    {"bind", tcp_bind},
+    {"send", tcp_send},
+    {"receive", tcp_receive},
+    {"receiveany", tcp_receiveany},
+    {"receiveuntil", tcp_receiveuntil},
+    {"close", tcp_close},
+    {"settimeout", tcp_settimeout},
+    {"settimeouts", tcp_settimeouts},
+    {"setoption", tcp_setoption},
+    {"getoption", tcp_getoption},
+    {"getfd", tcp_getfd},
+    {NULL, NULL},
+};
+
+void tcp_open(lua_State *L)
+{
+    luaL_newmetatable(L, UNTIL_MT);
+    lua_pushcfunction(L, until_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
+
+    luaL_newmetatable(L, TCP_MT);
+    lua_newtable(L);
+    compat_setfuncs(L, tcp_methods, 0);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, tcp_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, tcp_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushliteral(L, "resty.luasocket.tcp");
+    lua_setfield(L, -2, "__name");
+}
