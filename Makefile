@@ -59,7 +59,7 @@ TEST_C_SRC := $(wildcard tests/c/test_*.c)
 TEST_C_BIN := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(TEST_C_SRC))
 $(BUILD)/tests/%: tests/c/%.c $(CORE_SRC) $(HDRS) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -Isrc -o $@ $< $(CORE_SRC)
+	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -pthread -Isrc -o $@ $< $(CORE_SRC)
 
 test-c: $(TEST_C_BIN)
 

@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/un.h>
 #include <time.h>
 
 int addr_is_unix(const char *host)
 {
-    return strncmp(host, ADDR_UNIX_PREFIX, sizeof ADDR_UNIX_PREFIX - 1) == 0;
+    return strncasecmp(host, ADDR_UNIX_PREFIX,
+                       sizeof ADDR_UNIX_PREFIX - 1) == 0;
 }
 
 int addr_from_unix(const char *host, addr_t *out)

@@ -19,7 +19,7 @@ typedef struct {
 
 #define ADDR_UNIX_PREFIX "unix:"
 
-/* True when `host` names a unix socket ("unix:/path"). */
+/* True when `host` names a unix socket ("unix:/path", any case). */
 int addr_is_unix(const char *host);
 
 /* Fills *out from "unix:/path". */

@@ -108,18 +108,13 @@ char *conn_scratch(conn_t *c, size_t n)
 static int fill(conn_t *c, size_t want, io_ms deadline)
 {
     size_t got;
-    int rc;
+    int rc = rbuf_reserve(&c->rb, want);
 
-    if (c->read_done)
-        return ERR_CLOSED;
-    rc = rbuf_reserve(&c->rb, want);
     if (rc != ERR_OK)
         return rc;
     rc = io_read(c->fd, rbuf_tail(&c->rb), rbuf_space(&c->rb), deadline, &got);
     if (rc == ERR_OK)
         rbuf_commit(&c->rb, got);
-    else if (rc != ERR_TIMEOUT)
-        c->read_done = 1;
     return rc;
 }
 
@@ -130,10 +125,20 @@ static void span_set(conn_span_t *s, const char *p, size_t n, size_t consume)
     s->consume = consume;
 }
 
+/* A read that failed: a timeout leaves the connection as it was, anything
+ * else ends its read side, as ngx_lua does. */
+static int failed(conn_t *c, int rc)
+{
+    if (rc != ERR_TIMEOUT)
+        c->read_done = 1;
+    return rc;
+}
+
+/* A failed read whose partial data is everything buffered. */
 static int partial(conn_t *c, int rc, conn_span_t *out)
 {
     span_set(out, rbuf_ptr(&c->rb), rbuf_len(&c->rb), rbuf_len(&c->rb));
-    return rc;
+    return failed(c, rc);
 }
 
 static int check_open(conn_t *c, conn_span_t *out)
@@ -171,7 +176,7 @@ int conn_recv_line(conn_t *c, io_ms deadline, conn_span_t *out)
         if (rc != ERR_OK) {
             size_t n = rbuf_len(&c->rb);
             span_set(out, rbuf_ptr(&c->rb), rbuf_strip_cr(&c->rb, n), n);
-            return rc;
+            return failed(c, rc);
         }
     }
     span_set(out, rbuf_ptr(&c->rb), rbuf_strip_cr(&c->rb, (size_t)nl),
@@ -192,7 +197,10 @@ int conn_recv_all(conn_t *c, io_ms deadline, conn_span_t *out)
         if (rc != ERR_OK)
             return partial(c, rc, out);
     }
-    return partial(c, ERR_OK, out);
+    /* EOF is this read's success: the read side stays open, and the next
+     * read meets EOF again, as with ngx_lua */
+    span_set(out, rbuf_ptr(&c->rb), rbuf_len(&c->rb), rbuf_len(&c->rb));
+    return ERR_OK;
 }
 
 int conn_recv_any(conn_t *c, size_t max, io_ms deadline, conn_span_t *out)
@@ -248,7 +256,7 @@ int conn_recv_until(conn_t *c, const until_t *m, int inclusive, size_t size,
         rc = fill(c, len > RBUF_CHUNK ? len : RBUF_CHUNK, deadline);
         if (rc != ERR_OK) {
             span_set(out, rbuf_ptr(&c->rb), hold, hold);
-            return rc;
+            return failed(c, rc);
         }
     }
 }

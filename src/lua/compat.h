@@ -25,18 +25,16 @@ static inline void compat_setfuncs(lua_State *L, const luaL_Reg *l, int nup)
     lua_pop(L, nup);
 }
 
-/* A number truncated toward zero and clamped into range, as ngx_lua's
- * C casts of lua_tonumber read it on LuaJIT; 5.3+'s lua_tointeger would
- * refuse 5.7 instead. */
+/* A number truncated toward zero, as ngx_lua reads integer arguments on
+ * LuaJIT (where 5.3+'s lua_tointeger would refuse 5.7). Like the x86
+ * conversion LuaJIT relies on, NaN and values out of the 64-bit range
+ * become the most negative integer, which every caller rejects as negative.
+ * Non-numbers are 0. */
 static inline long long compat_trunc(lua_State *L, int idx)
 {
     lua_Number n = lua_tonumber(L, idx);
-    if (n != n)
-        return 0;
-    if (n >= 9.2e18)
-        return 9200000000000000000LL;
-    if (n <= -9.2e18)
-        return -9200000000000000000LL;
+    if (!(n > -9223372036854775808.0 && n < 9223372036854775808.0))
+        return (-9223372036854775807LL - 1);
     return (long long)n;
 }
 

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 
 /* ngx_lua's defaults (lua_socket_connect_timeout and friends) */
@@ -126,10 +125,23 @@ static void check_connect_opts(lua_State *L, int n)
     lua_pop(L, 1);
 }
 
+/* What nginx's URL parser objects to in a host, in its words; NULL when the
+ * host is acceptable. An IPv6 literal needs its brackets there. */
+static const char *host_parse_error(const char *host, size_t len)
+{
+    if (len == 0)
+        return "no host";
+    if (addr_is_unix(host))
+        return len == 5 ? "no path in the unix domain socket" : NULL;
+    if (host[0] != '[' && memchr(host, ':', len) != NULL)
+        return "invalid port";
+    return NULL;
+}
+
 static int tcp_connect(lua_State *L)
 {
     tcp_t *t;
-    const char *host;
+    const char *host, *msg;
     size_t len;
     int n = lua_gettop(L), port = 0, rc, nret;
 
@@ -146,24 +158,25 @@ static int tcp_connect(lua_State *L)
         n--;
 
     if (n == 3 && lua_isnumber(L, 3)) {
-        long long p = compat_trunc(L, 3);
-        if (p < 0 || p > 65535) {
+        /* ngx_lua keeps the low 32 bits before its range check */
+        port = (int)(unsigned)(unsigned long long)compat_trunc(L, 3);
+        if (port < 0 || port > 65535) {
             lua_pushnil(L);
-            lua_pushfstring(L, "bad port number: %d", (int)p);
+            lua_pushfstring(L, "bad port number: %d", port);
             return 2;
         }
-        port = (int)p;
-    } else if (len < 5 || strncasecmp(host, "unix:", 5) != 0) {
+    } else if (!addr_is_unix(host)) {
         lua_pushnil(L);
         lua_pushliteral(L, ERRSTR_NOPORT);
         return 2;
     }
 
     t->created = 1;
-    if (len == 0) {
+    msg = host_parse_error(host, len);
+    if (msg != NULL) {
         conn_close(&t->c);
         lua_pushnil(L);
-        lua_pushliteral(L, "failed to parse host name \"\": no host");
+        lua_pushfstring(L, "failed to parse host name \"%s\": %s", host, msg);
         return 2;
     }
     rc = conn_connect(&t->c, host, port,
@@ -217,12 +230,21 @@ static size_t format_number(lua_State *L, int idx, char *out, size_t cap)
 
 #define NUM_MAX 32
 
+/* Nesting deeper than this is taken for a cycle, as the Lua stack limit
+ * makes ngx_lua do, long before the C stack is at risk. */
+#define SEND_MAX_DEPTH 1000
+
 /* Size of what a send() of the table at idx would write, raising ngx_lua's
  * errors for what it cannot hold. */
-static size_t table_size(lua_State *L, int idx)
+static size_t table_size(lua_State *L, int idx, int depth)
 {
     size_t size = 0;
     int max = 0, i;
+
+    if (depth > SEND_MAX_DEPTH || !lua_checkstack(L, 4)) {
+        lua_pushliteral(L, "stack overflow");
+        lua_error(L);
+    }
 
     lua_pushnil(L);
     while (lua_next(L, idx) != 0) {
@@ -249,7 +271,7 @@ static size_t table_size(lua_State *L, int idx)
             size += format_number(L, -1, num, sizeof num);
             break;
         case LUA_TTABLE:
-            size += table_size(L, lua_gettop(L));
+            size += table_size(L, lua_gettop(L), depth + 1);
             break;
         default:
             luaL_argerror(L, 2, lua_pushfstring(L, "bad data type %s found",
@@ -318,7 +340,7 @@ static int tcp_send(lua_State *L)
         break;
     case LUA_TTABLE: {
         char *buf, *end;
-        len = table_size(L, 2);
+        len = table_size(L, 2, 0);
         /* room for the widest number past the end keeps snprintf bounded */
         buf = conn_scratch(&t->c, len + NUM_MAX);
         if (buf == NULL)

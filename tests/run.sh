@@ -1,0 +1,83 @@
+#!/bin/sh
+# Runs every suite of the project and sums their closing lines.
+#
+# Each suite prints `ok - ...` / `not ok - ...` lines and ends with
+# `N passed, N failed`. A suite that exits non-zero without reporting a
+# failure counts as one failure, so a crash can never pass.
+#
+#   LUAS="luajit lua5.1 lua5.4" sh tests/run.sh [suite...]
+#   suites: c spec diff phase lint (default: all)
+set -u
+cd "$(dirname "$0")/.."
+
+LUAS=${LUAS:-luajit}
+suites=${*:-c spec diff phase lint}
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# run_suite NAME CMD...: runs one suite, adds its counts to the totals
+run_suite() {
+    name=$1
+    shift
+    echo "=== $name"
+    "$@" >"$log" 2>&1
+    rc=$?
+    cat "$log"
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+    p=0
+    f=0
+    if [ -n "$line" ]; then
+        p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
+        f=$(echo "$line" | sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/')
+    fi
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        echo "not ok - $name exited with status $rc"
+        f=1
+    fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+}
+
+lua_env() {
+    interp=$1
+    shift
+    LUA_PATH="lib/?.lua;lib/?/init.lua;spec/?.lua;;" \
+    LUA_CPATH="build/$interp/?.so;;" "$@"
+}
+
+for s in $suites; do
+    case $s in
+    c)
+        for t in build/tests/test_*; do
+            [ -x "$t" ] && run_suite "c: $(basename "$t")" "$t"
+        done
+        ;;
+    spec)
+        for l in $LUAS; do
+            run_suite "spec: $l" lua_env "$l" "$l" spec/run.lua
+        done
+        ;;
+    diff)
+        for l in $LUAS; do
+            case $l in luajit|lua5.1|lua5.4) ;; *) continue ;; esac
+            run_suite "diff: $l" bash t/diff/run.sh "$l"
+        done
+        ;;
+    phase)
+        run_suite "phase: nginx" bash t/phase/run.sh
+        ;;
+    lint)
+        run_suite "lint: luacheck" sh tests/lint.sh
+        ;;
+    *)
+        echo "unknown suite: $s" >&2
+        exit 2
+        ;;
+    esac
+done
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
