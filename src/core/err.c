@@ -40,6 +40,7 @@ const char *err_text(int code, char *buf, size_t len)
     case ERR_NOPORT: s = ERRSTR_NOPORT; break;
     case ERR_RESOLVE: s = "host not found"; break;
     case ERR_PATH_TOO_LONG: s = "unix socket path too long"; break;
+    case ERR_PARTIAL: s = "partial write"; break;
     default:
         if (code > 0)
             s = errno_text(code);

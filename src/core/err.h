@@ -15,7 +15,8 @@ enum {
     ERR_NOMEM = -3,         /* an allocation failed */
     ERR_RESOLVE = -4,       /* the host name did not resolve */
     ERR_NOPORT = -5,        /* a host without a port */
-    ERR_PATH_TOO_LONG = -6  /* a unix socket path longer than sun_path */
+    ERR_PATH_TOO_LONG = -6, /* a unix socket path longer than sun_path */
+    ERR_PARTIAL = -7        /* a datagram went out cut */
 };
 
 #define ERRSTR_TIMEOUT "timeout"

@@ -1,10 +1,16 @@
 /* The module table of resty.luasocket.native. */
 #include "lua/compat.h"
 #include "lua/tcp.h"
+#include "lua/udp.h"
 
 static int native_tcp(lua_State *L)
 {
     return tcp_new(L);
+}
+
+static int native_udp(lua_State *L)
+{
+    return udp_new(L);
 }
 
 static int native_set_clock_hook(lua_State *L)
@@ -18,6 +24,7 @@ static int native_set_clock_hook(lua_State *L)
 
 static const luaL_Reg native_funcs[] = {
     {"tcp", native_tcp},
+    {"udp", native_udp},
     {"set_clock_hook", native_set_clock_hook},
     {NULL, NULL},
 };
@@ -28,9 +35,12 @@ int luaopen_resty_luasocket_native(lua_State *L);
 int luaopen_resty_luasocket_native(lua_State *L)
 {
     tcp_open(L);
+    udp_open(L);
     lua_newtable(L);
     compat_setfuncs(L, native_funcs, 0);
     luaL_getmetatable(L, TCP_MT);
     lua_setfield(L, -2, "tcp_mt");
+    luaL_getmetatable(L, UDP_MT);
+    lua_setfield(L, -2, "udp_mt");
     return 1;
 }

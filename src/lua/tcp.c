@@ -2,6 +2,7 @@
  * as ngx_lua's cosocket gives them; the work itself is src/core/conn.c. */
 #include "lua/tcp.h"
 #include "lua/compat.h"
+#include "lua/payload.h"
 
 #include "core/conn.h"
 #include "core/err.h"
@@ -64,9 +65,7 @@ static int push_closed(lua_State *L)
     return push_error(L, ERR_CLOSED);
 }
 
-/* Tells the embedding (nginx: ngx.update_time) that we blocked. The results
- * are already on the stack and stay there. */
-static void after_wait(lua_State *L)
+void tcp_after_wait(lua_State *L)
 {
     lua_pushlightuserdata(L, (void *)&clock_hook_key);
     lua_rawget(L, LUA_REGISTRYINDEX);
@@ -192,7 +191,7 @@ static int tcp_connect(lua_State *L)
     } else {
         nret = push_error(L, rc);
     }
-    after_wait(L);
+    tcp_after_wait(L);
     return nret;
 }
 
@@ -215,104 +214,11 @@ static int tcp_bind(lua_State *L)
 
 /* ---- send ------------------------------------------------------------- */
 
-/* Numbers print as ngx_lua prints them, whatever the interpreter: whole
- * 32-bit values as integers, everything else with 14 significant digits. */
-static size_t format_number(lua_State *L, int idx, char *out, size_t cap)
-{
-    lua_Number v = lua_tonumber(L, idx);
-    int n;
-    if (v >= -2147483648.0 && v <= 2147483647.0 && v == (lua_Number)(int)v)
-        n = snprintf(out, cap, "%d", (int)v);
-    else
-        n = snprintf(out, cap, "%.14g", (double)v);
-    return n > 0 ? (size_t)n : 0;
-}
-
-#define NUM_MAX 32
-
-/* Nesting deeper than this is taken for a cycle, as the Lua stack limit
- * makes ngx_lua do, long before the C stack is at risk. */
-#define SEND_MAX_DEPTH 1000
-
-/* Size of what a send() of the table at idx would write, raising ngx_lua's
- * errors for what it cannot hold. */
-static size_t table_size(lua_State *L, int idx, int depth)
-{
-    size_t size = 0;
-    int max = 0, i;
-
-    if (depth > SEND_MAX_DEPTH || !lua_checkstack(L, 4)) {
-        lua_pushliteral(L, "stack overflow");
-        lua_error(L);
-    }
-
-    lua_pushnil(L);
-    while (lua_next(L, idx) != 0) {
-        lua_Number k;
-        if (lua_type(L, -2) != LUA_TNUMBER)
-            luaL_argerror(L, 2, "non-array table found");
-        k = lua_tonumber(L, -2);
-        if (k < 1 || k != (lua_Number)(long long)k)
-            luaL_argerror(L, 2, "non-array table found");
-        if (k > max)
-            max = (int)k;
-        lua_pop(L, 1);
-    }
-    for (i = 1; i <= max; i++) {
-        char num[NUM_MAX];
-        size_t len;
-        lua_rawgeti(L, idx, i);
-        switch (lua_type(L, -1)) {
-        case LUA_TSTRING:
-            lua_tolstring(L, -1, &len);
-            size += len;
-            break;
-        case LUA_TNUMBER:
-            size += format_number(L, -1, num, sizeof num);
-            break;
-        case LUA_TTABLE:
-            size += table_size(L, lua_gettop(L), depth + 1);
-            break;
-        default:
-            luaL_argerror(L, 2, lua_pushfstring(L, "bad data type %s found",
-                                                luaL_typename(L, -1)));
-        }
-        lua_pop(L, 1);
-    }
-    return size;
-}
-
-/* Copies the (already checked) table at idx into out; returns the end. */
-static char *table_copy(lua_State *L, int idx, char *out)
-{
-    int i, max = (int)compat_rawlen(L, idx);
-    const char *s;
-    size_t len;
-
-    /* table_size proved the keys are 1..max with no holes, so the border
-     * rawlen gives is that max */
-    for (i = 1; i <= max; i++) {
-        lua_rawgeti(L, idx, i);
-        if (lua_type(L, -1) == LUA_TTABLE) {
-            out = table_copy(L, lua_gettop(L), out);
-        } else if (lua_type(L, -1) == LUA_TNUMBER) {
-            out += format_number(L, -1, out, NUM_MAX);
-        } else {
-            s = lua_tolstring(L, -1, &len);
-            memcpy(out, s, len);
-            out += len;
-        }
-        lua_pop(L, 1);
-    }
-    return out;
-}
-
 static int tcp_send(lua_State *L)
 {
     tcp_t *t;
-    const char *data;
-    char num[NUM_MAX];
-    size_t len = 0, sent;
+    payload_t p;
+    size_t sent;
     int n = lua_gettop(L), rc;
 
     if (n != 2)
@@ -321,51 +227,25 @@ static int tcp_send(lua_State *L)
     t = check_tcp(L);
     if (!connected(t) || t->c.write_done)
         return push_closed(L);
-
-    switch (lua_type(L, 2)) {
-    case LUA_TSTRING:
-        data = lua_tolstring(L, 2, &len);
-        break;
-    case LUA_TNUMBER:
-        len = format_number(L, 2, num, sizeof num);
-        data = num;
-        break;
-    case LUA_TNIL:
-        data = "nil";
-        len = 3;
-        break;
-    case LUA_TBOOLEAN:
-        data = lua_toboolean(L, 2) ? "true" : "false";
-        len = strlen(data);
-        break;
-    case LUA_TTABLE: {
-        char *buf, *end;
-        len = table_size(L, 2, 0);
-        /* room for the widest number past the end keeps snprintf bounded */
-        buf = conn_scratch(&t->c, len + NUM_MAX);
+    payload_check(L, 2, &p);
+    if (p.data == NULL) {
+        char *buf = conn_scratch(&t->c, p.len + PAYLOAD_NUM_MAX);
         if (buf == NULL)
             return luaL_error(L, "no memory");
-        end = table_copy(L, 2, buf);
-        len = (size_t)(end - buf);
-        data = buf;
-        break;
+        p.len = payload_flatten(L, 2, buf);
+        p.data = buf;
     }
-    default:
-        return luaL_argerror(L, 2, lua_pushfstring(L,
-                             "string, number, boolean, nil, or array table "
-                             "expected, got %s", luaL_typename(L, 2)));
-    }
-    if (len == 0) {
+    if (p.len == 0) {
         lua_pushinteger(L, 0);
         return 1;
     }
-    rc = conn_send(&t->c, data, len, io_deadline(effective(t->send_timeout)),
-                   &sent);
+    rc = conn_send(&t->c, p.data, p.len,
+                   io_deadline(effective(t->send_timeout)), &sent);
     if (rc == ERR_OK)
         lua_pushinteger(L, (lua_Integer)sent);
     else
         push_error(L, rc);
-    after_wait(L);
+    tcp_after_wait(L);
     return rc == ERR_OK ? 1 : 2;
 }
 
@@ -384,7 +264,7 @@ static int push_read(lua_State *L, tcp_t *t, int rc, conn_span_t *span)
         nret = 3;
     }
     conn_release(&t->c, span);
-    after_wait(L);
+    tcp_after_wait(L);
     return nret;
 }
 
@@ -769,6 +649,6 @@ void tcp_open(lua_State *L)
     lua_setfield(L, -2, "__gc");
     lua_pushcfunction(L, tcp_tostring);
     lua_setfield(L, -2, "__tostring");
-    lua_pushliteral(L, "resty.luasocket.tcp");
+    lua_pushliteral(L, TCP_MT);
     lua_setfield(L, -2, "__name");
 }

@@ -1,0 +1,231 @@
+/* The native UDP socket as a Lua userdata, with ngx_lua's arguments and
+ * return values; the work is src/core/dgram.c. */
+#include "lua/udp.h"
+#include "lua/compat.h"
+#include "lua/payload.h"
+#include "lua/tcp.h"
+
+#include "core/dgram.h"
+#include "core/err.h"
+
+#include <string.h>
+
+#define DEFAULT_TIMEOUT_MS 60000
+
+typedef struct {
+    dgram_t d;
+    long read_timeout; /* ms; 0 = default */
+} udp_t;
+
+static udp_t *check_udp(lua_State *L)
+{
+    return luaL_checkudata(L, 1, UDP_MT);
+}
+
+static int push_error(lua_State *L, int rc)
+{
+    char buf[128];
+    lua_pushnil(L);
+    lua_pushstring(L, err_text(rc, buf, sizeof buf));
+    return 2;
+}
+
+static int udp_setpeername(lua_State *L)
+{
+    udp_t *u;
+    const char *host;
+    size_t len;
+    int n = lua_gettop(L), port = 0, rc;
+
+    if (n != 2 && n != 3)
+        return luaL_error(L, "ngx.socket.udp setpeername: expecting 2 or 3 "
+                          "arguments (including the object), but seen %d", n);
+    u = check_udp(L);
+    host = luaL_checklstring(L, 2, &len);
+    if (n == 3) {
+        if (!lua_isnumber(L, 3))
+            luaL_checknumber(L, 3); /* raises "number expected, got X" */
+        port = (int)(unsigned)(unsigned long long)compat_trunc(L, 3);
+        if (port < 0 || port > 65535) {
+            lua_pushnil(L);
+            lua_pushfstring(L, "bad port number: %d", port);
+            return 2;
+        }
+    }
+    if (len == 0) {
+        dgram_close(&u->d);
+        lua_pushnil(L);
+        lua_pushliteral(L, "failed to parse host name \"\": no host");
+        return 2;
+    }
+    rc = dgram_setpeer(&u->d, host, port,
+                       io_deadline(u->read_timeout > 0 ? u->read_timeout
+                                                       : DEFAULT_TIMEOUT_MS));
+    tcp_after_wait(L);
+    if (rc == ERR_RESOLVE) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "%s could not be resolved (3: Host not found)",
+                        host);
+        return 2;
+    }
+    if (rc != ERR_OK)
+        return push_error(L, rc);
+    lua_pushinteger(L, 1);
+    return 1;
+}
+
+static int udp_send(lua_State *L)
+{
+    udp_t *u;
+    payload_t p;
+    int n = lua_gettop(L), rc;
+
+    if (n != 2)
+        return luaL_error(L, "expecting 2 arguments (including the object), "
+                          "but got %d", n);
+    u = check_udp(L);
+    if (u->d.fd < 0)
+        return push_error(L, ERR_CLOSED);
+    payload_check(L, 2, &p);
+    if (p.data == NULL) {
+        char *buf = lua_newuserdata(L, p.len + PAYLOAD_NUM_MAX);
+        p.len = payload_flatten(L, 2, buf);
+        p.data = buf;
+    }
+    rc = dgram_send(&u->d, p.data, p.len);
+    if (rc != ERR_OK)
+        return push_error(L, rc);
+    lua_pushinteger(L, 1);
+    return 1;
+}
+
+static int udp_receive(lua_State *L)
+{
+    udp_t *u;
+    char buf[DGRAM_MAX];
+    size_t max = DGRAM_MAX, got = 0;
+    int n = lua_gettop(L), rc;
+
+    if (n != 1 && n != 2)
+        return luaL_error(L, "expecting 1 or 2 arguments "
+                          "(including the object), but got %d", n);
+    u = check_udp(L);
+    if (u->d.fd < 0)
+        return push_error(L, ERR_CLOSED);
+    if (n == 2) {
+        lua_Number want = luaL_optnumber(L, 2, DGRAM_MAX);
+        max = want > 0 && want < DGRAM_MAX ? (size_t)want : DGRAM_MAX;
+        if (want >= 0 && want < 1)
+            max = 0;
+    }
+    rc = dgram_recv(&u->d, buf, max, io_deadline(u->read_timeout > 0
+                                                     ? u->read_timeout
+                                                     : DEFAULT_TIMEOUT_MS),
+                    &got);
+    if (rc != ERR_OK) {
+        push_error(L, rc);
+        tcp_after_wait(L);
+        return 2;
+    }
+    lua_pushlstring(L, buf, got);
+    tcp_after_wait(L);
+    return 1;
+}
+
+static int udp_settimeout(lua_State *L)
+{
+    udp_t *u;
+    long long ms;
+    int n = lua_gettop(L);
+
+    if (n != 2)
+        return luaL_error(L, "ngx.socket settimeout: expecting at least 2 "
+                          "arguments (including the object) but seen %d", n);
+    u = check_udp(L);
+    ms = compat_trunc(L, 2);
+    u->read_timeout = ms > 0 && ms <= 2147483647LL ? (long)ms : 0;
+    return 0;
+}
+
+static int udp_bind(lua_State *L)
+{
+    udp_t *u;
+    int n = lua_gettop(L);
+
+    if (n != 2)
+        return luaL_error(L, "expecting 2 arguments, but got %d", n);
+    u = check_udp(L);
+    if (dgram_bind(&u->d, luaL_checkstring(L, 2)) != ERR_OK) {
+        lua_pushnil(L);
+        lua_pushliteral(L, "bad address");
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int udp_close(lua_State *L)
+{
+    udp_t *u;
+    int n = lua_gettop(L);
+
+    if (n != 1)
+        return luaL_error(L, "expecting 1 argument "
+                          "(including the object) but seen %d", n);
+    u = check_udp(L);
+    if (u->d.fd < 0)
+        return push_error(L, ERR_CLOSED);
+    dgram_close(&u->d);
+    lua_pushinteger(L, 1);
+    return 1;
+}
+
+static int udp_tostring(lua_State *L)
+{
+    udp_t *u = check_udp(L);
+    if (u->d.fd >= 0)
+        lua_pushfstring(L, "udp{%s}: %p", u->d.peer, (void *)u);
+    else
+        lua_pushfstring(L, "udp{closed}: %p", (void *)u);
+    return 1;
+}
+
+static int udp_gc(lua_State *L)
+{
+    dgram_close(&check_udp(L)->d);
+    return 0;
+}
+
+int udp_new(lua_State *L)
+{
+    udp_t *u = lua_newuserdata(L, sizeof *u);
+    memset(u, 0, sizeof *u);
+    dgram_init(&u->d);
+    luaL_getmetatable(L, UDP_MT);
+    lua_setmetatable(L, -2);
+    return 1;
+}
+
+static const luaL_Reg udp_methods[] = {
+    {"setpeername", udp_setpeername},
+    {"send", udp_send},
+    {"receive", udp_receive},
+    {"settimeout", udp_settimeout},
+    {"bind", udp_bind},
+    {"close", udp_close},
+    {NULL, NULL},
+};
+
+void udp_open(lua_State *L)
+{
+    luaL_newmetatable(L, UDP_MT);
+    lua_newtable(L);
+    compat_setfuncs(L, udp_methods, 0);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, udp_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, udp_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushliteral(L, UDP_MT);
+    lua_setfield(L, -2, "__name");
+}
