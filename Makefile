@@ -34,7 +34,9 @@ BUILD   := build
 OUT     := $(BUILD)/$(LUA)
 MODULE  := $(OUT)/resty/luasocket/native.so
 
-.PHONY: all module all-luas peer test test-c demo lint clean
+LUA_CFLAGS ?= $(shell pkg-config --cflags $(LUA_PC))
+
+.PHONY: all module all-luas peer test test-c demo deps lint clean
 
 all: module
 
@@ -42,7 +44,7 @@ module: $(MODULE)
 
 $(MODULE): $(CORE_SRC) $(LUA_SRC) $(HDRS) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $$(pkg-config --cflags $(LUA_PC)) -Isrc \
+	$(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -Isrc \
 	    -shared -o $@ $(CORE_SRC) $(LUA_SRC) $(LDFLAGS_ALL)
 
 all-luas:
@@ -63,14 +65,27 @@ $(BUILD)/tests/%: tests/c/%.c $(CORE_SRC) $(HDRS) Makefile
 
 test-c: $(TEST_C_BIN)
 
-test: all-luas peer test-c
-	@LUAS="$(LUAS_FOUND)" sh tests/run.sh
+# the Debian packages of the build, the tests and the demo, when missing
+deps:
+	@bash tools/deps.sh
 
-demo: module
-	@LUA_BIN=$(LUA) sh demo/run.sh
+# the two entry points of the README: each installs what it needs first;
+# the sub-make sees the interpreters that deps may just have installed
+test: deps
+	@$(MAKE) --no-print-directory all-luas peer test-c
+	@LUAS="$$($(MAKE) -s --no-print-directory print-luas)" sh tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory module
+	@LUA_BIN=$$($(MAKE) -s --no-print-directory print-lua) sh demo/run.sh
+
+print-luas:
+	@echo $(LUAS_FOUND)
+print-lua:
+	@echo $(LUA)
 
 lint:
-	luacheck lib spec t demo
+	sh tests/lint.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# tools/deps.sh: installs the Debian packages the build, the tests and the
+# demo need, when some are missing. `make test` and `make demo` run it first,
+# so both work on a fresh Debian 12 machine.
+#
+# Packages already installed are not touched; apt-get runs through sudo when
+# not root. System services that come with nginx and redis-server are kept
+# from starting during the install: the tests start their own on random ports.
+set -euo pipefail
+
+packages=(
+  # nginx + ngx_lua, for the tests inside nginx (t/). Not the `luajit`
+  # package: it conflicts with libluajit2, which ngx_lua links.
+  nginx-light libnginx-mod-http-lua luajit2 libluajit2-5.1-dev
+  # every Lua the module is built and tested for
+  lua5.1 liblua5.1-0-dev lua5.2 liblua5.2-dev
+  lua5.3 liblua5.3-dev lua5.4 liblua5.4-dev
+  # build and test tools
+  gcc clang make pkg-config libssl-dev valgrind lua-check luarocks
+  redis-server curl ca-certificates procps
+)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    echo "tools/deps.sh: installing packages needs root (or sudo): $*" >&2
+    exit 1
+  fi
+}
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+    || missing+=("$p")
+done
+
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+remove_policy() {
+  if [ "$own_policy" = 1 ]; then
+    as_root rm -f "$policy"
+    own_policy=0
+  fi
+}
+trap remove_policy EXIT
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "tools/deps.sh: installing ${missing[*]}"
+  # invoke-rc.d asks policy-rc.d before starting a service; 101 means "no".
+  # An existing policy (a Docker image's, say) is left as it is.
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy" >/dev/null
+    as_root chmod 755 "$policy"
+    own_policy=1
+  fi
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y --no-install-recommends "${missing[@]}"
+  remove_policy
+fi
+
