@@ -36,7 +36,8 @@ MODULE  := $(OUT)/resty/luasocket/native.so
 
 LUA_CFLAGS ?= $(shell pkg-config --cflags $(LUA_PC))
 
-.PHONY: all module all-luas peer test test-c demo deps lint clean
+.PHONY: all module all-luas peer test test-c demo deps lint asan valgrind \
+        clean print-luas print-lua
 
 all: module
 
@@ -78,6 +79,32 @@ test: deps
 demo: deps
 	@$(MAKE) --no-print-directory module
 	@LUA_BIN=$$($(MAKE) -s --no-print-directory print-lua) sh demo/run.sh
+
+# The spec suite against the module built with AddressSanitizer and
+# UndefinedBehaviorSanitizer, the interpreter running with the ASan runtime
+# preloaded (leaks are valgrind's job: the interpreters are not built for
+# LeakSanitizer).
+SAN_LUA ?= lua5.4
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+             -fno-omit-frame-pointer
+asan: peer
+	@$(MAKE) --no-print-directory module LUA=$(SAN_LUA) BUILD=build/asan \
+	    OPT="-O1 -g" EXTRA_CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="$(SAN_FLAGS)"
+	LD_PRELOAD=$$($(CC) -print-file-name=libasan.so) \
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	LUA_PATH="lib/?.lua;lib/?/init.lua;spec/?.lua;;" \
+	LUA_CPATH="build/asan/$(SAN_LUA)/?.so;;" $(SAN_LUA) spec/run.lua
+
+# The spec suite under valgrind memcheck: any error or definite leak fails.
+VG_LUA ?= lua5.4
+valgrind: peer
+	@$(MAKE) --no-print-directory module LUA=$(VG_LUA)
+	LUA_PATH="lib/?.lua;lib/?/init.lua;spec/?.lua;;" \
+	LUA_CPATH="build/$(VG_LUA)/?.so;;" \
+	valgrind -q --leak-check=full --show-leak-kinds=definite \
+	    --errors-for-leak-kinds=definite --error-exitcode=99 \
+	    $(VG_LUA) spec/run.lua
 
 print-luas:
 	@echo $(LUAS_FOUND)

@@ -6,12 +6,12 @@
 # failure counts as one failure, so a crash can never pass.
 #
 #   LUAS="luajit lua5.1 lua5.4" sh tests/run.sh [suite...]
-#   suites: c spec diff phase lint (default: all)
+#   suites: c spec diff phase asan valgrind lint (default: all)
 set -u
 cd "$(dirname "$0")/.."
 
 LUAS=${LUAS:-luajit}
-suites=${*:-c spec diff phase lint}
+suites=${*:-c spec diff phase asan valgrind lint}
 passed=0
 failed=0
 log=$(mktemp)
@@ -67,6 +67,16 @@ for s in $suites; do
         ;;
     phase)
         run_suite "phase: nginx" bash t/phase/run.sh
+        ;;
+    asan)
+        run_suite "asan: spec under ASan+UBSan (lua5.4)" \
+            make -s --no-print-directory asan SAN_LUA=lua5.4
+        ;;
+    valgrind)
+        for l in lua5.4 lua5.1; do
+            run_suite "valgrind: spec under memcheck ($l)" \
+                make -s --no-print-directory valgrind VG_LUA=$l
+        done
         ;;
     lint)
         run_suite "lint: luacheck" sh tests/lint.sh

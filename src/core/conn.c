@@ -36,7 +36,8 @@ void conn_free(conn_t *c)
 
 int conn_bind(conn_t *c, const char *ip)
 {
-    int rc = addr_from_ip(ip, &c->local);
+    /* nginx's address parser takes IPv6 literals without brackets only */
+    int rc = ip[0] == '[' ? ERR_RESOLVE : addr_from_ip(ip, &c->local);
     c->has_local = rc == ERR_OK;
     return rc;
 }
@@ -61,13 +62,18 @@ int conn_connect(conn_t *c, const char *host, int port, io_ms deadline)
     }
     for (i = 0; i < list.n; i++) {
         const addr_t *a = &list.v[i];
-        int local = c->has_local && c->local.ss.ss_family == a->ss.ss_family;
+        /* a local address of another family fails the connect, as in nginx */
         rc = io_connect((const struct sockaddr *)&a->ss, a->len,
-                        local ? (const struct sockaddr *)&c->local.ss : NULL,
-                        local ? c->local.len : 0, deadline, &c->fd);
+                        c->has_local ? (const struct sockaddr *)&c->local.ss
+                                     : NULL,
+                        c->has_local ? c->local.len : 0, deadline, &c->fd);
         if (rc == ERR_OK) {
             addr_format((const struct sockaddr *)&a->ss, c->peer,
                         sizeof c->peer);
+            /* request/response traffic: never wait for Nagle, as nginx
+             * sets tcp_nodelay on its upstream connections */
+            if (a->ss.ss_family != AF_UNIX)
+                io_setopt_int(c->fd, IPPROTO_TCP, TCP_NODELAY, 1);
             break;
         }
         if (rc == ERR_TIMEOUT)

@@ -26,7 +26,7 @@ void dgram_close(dgram_t *d)
 
 int dgram_bind(dgram_t *d, const char *ip)
 {
-    int rc = addr_from_ip(ip, &d->local);
+    int rc = ip[0] == '[' ? ERR_RESOLVE : addr_from_ip(ip, &d->local);
     d->has_local = rc == ERR_OK;
     return rc;
 }
@@ -54,7 +54,7 @@ static int open_to(dgram_t *d, const addr_t *a)
         rc = errno;
     } else if (a->ss.ss_family == AF_UNIX) {
         rc = autobind_unix(fd);
-    } else if (d->has_local && d->local.ss.ss_family == a->ss.ss_family
+    } else if (d->has_local
                && bind(fd, (const struct sockaddr *)&d->local.ss,
                        d->local.len) < 0) {
         rc = errno;

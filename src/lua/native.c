@@ -3,13 +3,22 @@
 #include "lua/tcp.h"
 #include "lua/udp.h"
 
+/* ngx.socket.tcp() and udp() take no arguments, and say so */
+static void check_no_args(lua_State *L)
+{
+    if (lua_gettop(L) != 0)
+        luaL_error(L, "expecting zero arguments, but got %d", lua_gettop(L));
+}
+
 static int native_tcp(lua_State *L)
 {
+    check_no_args(L);
     return tcp_new(L);
 }
 
 static int native_udp(lua_State *L)
 {
+    check_no_args(L);
     return udp_new(L);
 }
 
