@@ -1,0 +1,20 @@
+-- The plain-Lua side of the differential suite:
+--   LUA_PATH=... LUA_CPATH=build/<interp>/?.so;; <interp> t/diff/native_entry.lua NAME PORT PATH
+-- run from the repository root; runs t/diff/cases/NAME.lua with the native
+-- socket and writes what the case printed to stdout.
+
+local name, port, path = ...
+local harness = dofile("t/diff/harness.lua")
+local native = require "resty.luasocket.native"
+
+local function emit(line)
+  io.stdout:write(line, "\n")
+end
+
+local function sleep(seconds)
+  os.execute(string.format("sleep %.3f", seconds))
+end
+
+local ctx = harness.context(native.tcp, tonumber(port), path, emit, sleep)
+harness.run(".", name, ctx, emit)
+io.stdout:flush()

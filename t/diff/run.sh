@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# t/diff/run.sh: the differential suite. Every scenario in t/diff/cases/ runs
+# twice against the same scripted peer (build/peer): once inside a real nginx
+# with ngx.socket.tcp (the reference), once in plain Lua with the native
+# socket; the two outputs must be identical.
+#
+#   t/diff/run.sh INTERP...          e.g. t/diff/run.sh luajit lua5.1 lua5.4
+#   CASES='0[0-4]|until' t/diff/run.sh luajit   only cases whose name matches
+#   KEEP=1 t/diff/run.sh luajit      keep the temporary directory
+#
+# INTERP "nginx" runs the nginx side a second time instead of a native one:
+# a check that the scenarios themselves are deterministic.
+#
+# A case is t/diff/cases/NNN_name.lua whose first line names the peer:
+#   -- peer: SCRIPT        build/peer SCRIPT on 127.0.0.1
+#   -- peer-unix: SCRIPT   build/peer --unix PATH SCRIPT
+#   -- peer: none          no peer; ctx.port is a port nobody listens on
+# Needs: make peer, make LUA=<interp> for each INTERP, nginx with
+# ndk_http_module and ngx_http_lua_module, curl, timeout.
+#
+# Prints "ok - NAME" / "not ok - NAME" (plus " [INTERP]" when given several)
+# with a short diff (nginx = -, native = +), then "N passed, N failed";
+# exits non-zero when anything failed.
+
+set -eu
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+
+modules=${NGX_MODULES:-/usr/lib/nginx/modules}
+nginx_bin=${NGINX:-nginx}
+case_timeout=30
+
+if [ $# -eq 0 ]; then
+  echo "usage: t/diff/run.sh INTERP..." >&2
+  exit 2
+fi
+interps="$*"
+
+passed=0
+failed=0
+tmp=""
+nginx_pid=""
+peer_pid=""
+
+stop_pid() { # TERM, wait up to 5 s, then KILL
+  local pid=$1 i=0
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  if [ -n "$peer_pid" ]; then stop_pid "$peer_pid"; fi
+  if [ -n "$nginx_pid" ]; then stop_pid "$nginx_pid"; fi
+  if [ -n "$tmp" ]; then
+    if [ "${KEEP:-0}" = 1 ]; then echo "# kept $tmp"; else rm -rf "$tmp"; fi
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# a failure before any case ran still ends with the closing line
+abort() {
+  echo "# t/diff: $*"
+  echo "0 passed, 1 failed"
+  exit 1
+}
+
+# ---- prerequisites ---------------------------------------------------------
+
+[ -x build/peer ] || abort "build/peer missing: run make peer"
+command -v "$nginx_bin" >/dev/null 2>&1 || abort "nginx not found"
+command -v curl >/dev/null 2>&1 || abort "curl not found"
+command -v timeout >/dev/null 2>&1 || abort "timeout not found"
+for m in ndk_http_module ngx_http_lua_module; do
+  [ -f "$modules/$m.so" ] || abort "$modules/$m.so missing (libnginx-mod-http-lua)"
+done
+for i in $interps; do
+  [ "$i" = nginx ] && continue
+  command -v "$i" >/dev/null 2>&1 || abort "interpreter $i not found"
+  [ -f "build/$i/resty/luasocket/native.so" ] ||
+    abort "build/$i/resty/luasocket/native.so missing: run make LUA=$i"
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/t-diff.XXXXXX")
+mkdir -p "$tmp/logs" "$tmp/out"
+
+# ---- the reference: one nginx for the whole run ----------------------------
+
+ready() { curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$nginx_port/__ready"; }
+
+start_nginx() {
+  local attempt=0 n
+  while [ $attempt -lt 10 ]; do
+    attempt=$((attempt + 1))
+    nginx_port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+    cat > "$tmp/nginx.conf" <<CONF
+load_module $modules/ndk_http_module.so;
+load_module $modules/ngx_http_lua_module.so;
+daemon off;
+master_process off;
+worker_processes 1;
+error_log $tmp/logs/error.log warn;
+pid $tmp/logs/nginx.pid;
+events { worker_connections 256; }
+http {
+  access_log off;
+  lua_package_path '$root/t/diff/?.lua;;';
+  lua_socket_log_errors off;
+  client_body_temp_path $tmp/body;
+  proxy_temp_path $tmp/proxy;
+  fastcgi_temp_path $tmp/fastcgi;
+  uwsgi_temp_path $tmp/uwsgi;
+  scgi_temp_path $tmp/scgi;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location = /__ready { return 204; }
+    location = /case {
+      set \$diff_root '$root';
+      content_by_lua_block { require("ngx_entry").handle() }
+    }
+  }
+}
+CONF
+    "$nginx_bin" -p "$tmp" -e "$tmp/logs/error.log" -c "$tmp/nginx.conf" >"$tmp/logs/stdout" 2>&1 &
+    nginx_pid=$!
+    n=0
+    while [ $n -lt 100 ]; do
+      ready && return 0
+      kill -0 "$nginx_pid" 2>/dev/null || break
+      sleep 0.05; n=$((n + 1))
+    done
+    stop_pid "$nginx_pid"
+    nginx_pid=""
+  done
+  cat "$tmp/logs/stdout" "$tmp/logs/error.log" 2>/dev/null | sed 's/^/# /'
+  abort "nginx did not start"
+}
+
+# ---- the peer of one case --------------------------------------------------
+
+peer_port=""
+peer_path=""
+
+# start_peer MODE SCRIPT: MODE tcp, unix or none
+start_peer() {
+  local mode=$1 script=$2 n=0 line=""
+  peer_port=0
+  peer_path="$tmp/no-such.sock"
+  [ "$mode" = none ] && script=close
+  rm -f "$tmp/peer.out" "$tmp/peer.sock"
+  if [ "$mode" = unix ]; then
+    build/peer --unix "$tmp/peer.sock" --max-seconds 90 "$script" \
+      >"$tmp/peer.out" 2>"$tmp/peer.err" &
+  else
+    build/peer --max-seconds 90 "$script" >"$tmp/peer.out" 2>"$tmp/peer.err" &
+  fi
+  peer_pid=$!
+  while [ $n -lt 250 ]; do
+    line=$(head -n 1 "$tmp/peer.out" 2>/dev/null || true)
+    case "$line" in
+      "port "*) peer_port=${line#port }; break ;;
+      "unix "*) peer_path=${line#unix }; break ;;
+    esac
+    kill -0 "$peer_pid" 2>/dev/null || break
+    sleep 0.02; n=$((n + 1))
+  done
+  if [ -z "$line" ]; then
+    sed 's/^/# peer: /' "$tmp/peer.err"
+    return 1
+  fi
+  # "none": the port was free a moment ago and nobody listens on it now
+  if [ "$mode" = none ]; then stop_peer; fi
+  return 0
+}
+
+stop_peer() {
+  if [ -n "$peer_pid" ]; then stop_pid "$peer_pid"; peer_pid=""; fi
+}
+
+# ---- one case ---------------------------------------------------------------
+
+run_nginx_side() { # NAME OUTFILE
+  curl -s --max-time "$case_timeout" \
+    "http://127.0.0.1:$nginx_port/case?name=$1&port=$peer_port&path=$peer_path" \
+    >"$2" 2>/dev/null || echo "(curl failed: status $?)" >>"$2"
+}
+
+run_native_side() { # INTERP NAME OUTFILE
+  LUA_PATH='lib/?.lua;lib/?/init.lua;;' LUA_CPATH="build/$1/?.so;;" \
+    timeout -k 5 "$case_timeout" "$1" t/diff/native_entry.lua "$2" "$peer_port" "$peer_path" \
+    >"$3" 2>&1 || echo "(exit status $?)" >>"$3"
+}
+
+report() { # RESULT NAME INTERP NGINX_OUT NATIVE_OUT
+  local label=$2
+  [ "$(echo "$interps" | wc -w)" -gt 1 ] && label="$2 [$3]"
+  if [ "$1" = ok ]; then
+    passed=$((passed + 1)); echo "ok - $label"
+  else
+    failed=$((failed + 1)); echo "not ok - $label"
+    diff -u "$4" "$5" | sed -n '4,24p' | sed 's/^/#   /' || true
+  fi
+}
+
+start_nginx
+
+count=0
+for file in t/diff/cases/*.lua; do
+  name=$(basename "$file" .lua)
+  if [ -n "${CASES:-}" ] && ! echo "$name" | grep -Eq -- "$CASES"; then continue; fi
+  count=$((count + 1))
+  header=$(head -n 1 "$file")
+  case "$header" in
+    "-- peer: none") mode=none; script="" ;;
+    "-- peer: "*) mode=tcp; script=${header#-- peer: } ;;
+    "-- peer-unix: "*) mode=unix; script=${header#-- peer-unix: } ;;
+    *) report fail "$name" - /dev/null /dev/null; echo "#   no '-- peer:' header"; continue ;;
+  esac
+  if ! start_peer "$mode" "$script"; then
+    stop_peer
+    for i in $interps; do report fail "$name" "$i" /dev/null /dev/null; done
+    continue
+  fi
+  ref="$tmp/out/$name.nginx"
+  run_nginx_side "$name" "$ref"
+  for i in $interps; do
+    got="$tmp/out/$name.$i"
+    if [ "$i" = nginx ]; then
+      run_nginx_side "$name" "$got"
+    else
+      run_native_side "$i" "$name" "$got"
+    fi
+    if cmp -s "$ref" "$got"; then
+      report ok "$name" "$i" "$ref" "$got"
+    else
+      report fail "$name" "$i" "$ref" "$got"
+    fi
+  done
+  stop_peer
+done
+
+[ $count -gt 0 ] || abort "no case matched"
+if ! kill -0 "$nginx_pid" 2>/dev/null; then
+  echo "# nginx died during the run"
+  failed=$((failed + 1))
+fi
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
