@@ -25,12 +25,13 @@ int addr_from_unix(const char *host, addr_t *out)
     const char *path = host + sizeof ADDR_UNIX_PREFIX - 1;
     size_t n = strlen(path);
 
-    if (n >= sizeof un->sun_path)
+    /* a path filling sun_path needs no terminating NUL */
+    if (n > sizeof un->sun_path)
         return ERR_PATH_TOO_LONG;
     memset(out, 0, sizeof *out);
     un->sun_family = AF_UNIX;
-    memcpy(un->sun_path, path, n + 1);
-    out->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+    memcpy(un->sun_path, path, n);
+    out->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
     return ERR_OK;
 }
 
@@ -260,7 +261,7 @@ void addr_format(const struct sockaddr *sa, char *buf, size_t len)
         snprintf(buf, len, "[%s]:%d", ip, ntohs(in6->sin6_port));
     } else if (sa->sa_family == AF_UNIX) {
         const struct sockaddr_un *un = (const struct sockaddr_un *)sa;
-        snprintf(buf, len, "unix:%s", un->sun_path);
+        snprintf(buf, len, "unix:%.*s", (int)sizeof un->sun_path, un->sun_path);
     } else {
         snprintf(buf, len, "?");
     }

@@ -3,6 +3,7 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,6 +33,21 @@ void conn_free(conn_t *c)
     free(c->scratch);
     c->scratch = NULL;
     c->scratch_cap = 0;
+}
+
+int conn_release_fd(conn_t *c)
+{
+    int fd = c->fd;
+    c->fd = -1;
+    conn_close(c);
+    return fd;
+}
+
+void conn_adopt_fd(conn_t *c, int fd, const char *peer)
+{
+    conn_close(c);
+    c->fd = fd;
+    snprintf(c->peer, sizeof c->peer, "%s", peer);
 }
 
 int conn_bind(conn_t *c, const char *ip)
@@ -159,8 +175,11 @@ int conn_recv_size(conn_t *c, size_t n, io_ms deadline, conn_span_t *out)
     if (rc != ERR_OK)
         return rc;
     while (rbuf_len(&c->rb) < n) {
-        size_t need = n - rbuf_len(&c->rb);
-        rc = fill(c, need > RBUF_CHUNK ? need : RBUF_CHUNK, deadline);
+        size_t have = rbuf_len(&c->rb), need = n - have;
+        /* room grows with what arrives, not with what was asked for: a
+         * huge size costs memory only once the peer really sends it */
+        size_t room = have > RBUF_CHUNK ? have : RBUF_CHUNK;
+        rc = fill(c, need < room ? need : room, deadline);
         if (rc != ERR_OK)
             return partial(c, rc, out);
     }

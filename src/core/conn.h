@@ -38,6 +38,13 @@ void conn_free(conn_t *c);
 
 int conn_bind(conn_t *c, const char *ip);
 
+/* Gives up the descriptor without closing it (it goes to the pool); the
+ * connection is then closed as far as this object is concerned. */
+int conn_release_fd(conn_t *c);
+
+/* Adopts a descriptor taken from the pool, connected to `peer`. */
+void conn_adopt_fd(conn_t *c, int fd, const char *peer);
+
 /* Connects to host:port, or to "unix:/path" (port ignored), trying every
  * address of the host in order until the deadline. A connection already
  * open is closed first. */

@@ -5,6 +5,10 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include <math.h>
+#include <string.h>
+#include <strings.h>
+
 #if LUA_VERSION_NUM == 501
 #define compat_rawlen(L, i) lua_objlen((L), (i))
 #else
@@ -25,6 +29,53 @@ static inline void compat_setfuncs(lua_State *L, const luaL_Reg *l, int nup)
     lua_pop(L, nup);
 }
 
+/* "inf", "infinity" and "nan" (any case, signed, spaced), which LuaJIT and
+ * Lua 5.1/5.2 read as numbers and Lua 5.3+ do not; 1 when s is one. */
+static inline int compat_str2special(const char *s, lua_Number *out)
+{
+    int neg = 0;
+    size_t n;
+    while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+        s++;
+    if (*s == '-' || *s == '+')
+        neg = *s++ == '-';
+    if (strncasecmp(s, "infinity", 8) == 0)
+        n = 8, *out = (lua_Number)HUGE_VAL;
+    else if (strncasecmp(s, "inf", 3) == 0)
+        n = 3, *out = (lua_Number)HUGE_VAL;
+    else if (strncasecmp(s, "nan", 3) == 0)
+        n = 3, *out = (lua_Number)NAN;
+    else
+        return 0;
+    for (s += n; *s == ' ' || (*s >= '\t' && *s <= '\r'); s++)
+        ;
+    if (*s != '\0')
+        return 0;
+    if (neg)
+        *out = -*out;
+    return 1;
+}
+
+/* lua_isnumber and lua_tonumber as ngx_lua's LuaJIT reads arguments. */
+static inline int compat_isnumber(lua_State *L, int idx)
+{
+    lua_Number n;
+    return lua_isnumber(L, idx)
+           || (lua_type(L, idx) == LUA_TSTRING
+               && compat_str2special(lua_tostring(L, idx), &n));
+}
+
+static inline lua_Number compat_tonumber(lua_State *L, int idx)
+{
+    lua_Number n;
+    if (lua_isnumber(L, idx))
+        return lua_tonumber(L, idx);
+    if (lua_type(L, idx) == LUA_TSTRING
+        && compat_str2special(lua_tostring(L, idx), &n))
+        return n;
+    return 0;
+}
+
 /* A number truncated toward zero, as ngx_lua reads integer arguments on
  * LuaJIT (where 5.3+'s lua_tointeger would refuse 5.7). Like the x86
  * conversion LuaJIT relies on, NaN and values out of the 64-bit range
@@ -32,7 +83,7 @@ static inline void compat_setfuncs(lua_State *L, const luaL_Reg *l, int nup)
  * Non-numbers are 0. */
 static inline long long compat_trunc(lua_State *L, int idx)
 {
-    lua_Number n = lua_tonumber(L, idx);
+    lua_Number n = compat_tonumber(L, idx);
     if (!(n > -9223372036854775808.0 && n < 9223372036854775808.0))
         return (-9223372036854775807LL - 1);
     return (long long)n;

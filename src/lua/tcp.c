@@ -5,23 +5,35 @@
 #include "lua/payload.h"
 
 #include "core/conn.h"
+#include "core/pool.h"
 #include "core/err.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
-/* ngx_lua's defaults (lua_socket_connect_timeout and friends) */
+/* ngx_lua's defaults (lua_socket_connect_timeout and friends,
+ * lua_socket_keepalive_timeout, lua_socket_pool_size) */
 #define DEFAULT_TIMEOUT_MS 60000
+#define DEFAULT_KEEPALIVE_MS 60000
+#define DEFAULT_POOL_SIZE 30
 
 typedef struct {
     conn_t c;
     long connect_timeout, send_timeout, read_timeout; /* ms; 0 = default */
-    int created; /* connect() was called at least once */
+    int created;    /* connect() was called at least once */
+    int reused;     /* times the connection came out of the pool */
+    pool_t *pool;   /* the pool counting this connection, if any */
+    char *key;      /* the pool name of the last connect */
+    size_t keylen;
 } tcp_t;
 
 /* The iterator state of one receiveuntil() call. */
@@ -33,8 +45,10 @@ typedef struct {
 
 #define UNTIL_MT "resty.luasocket.tcp.until"
 
-/* Address of this constant is the registry key of the clock hook. */
+/* The addresses of these constants are registry keys: the clock hook, and
+ * the keepalive pools of this Lua state. */
 static const char clock_hook_key = 'k';
+static const char pool_set_key = 'p';
 
 static tcp_t *check_tcp(lua_State *L)
 {
@@ -85,20 +99,27 @@ void tcp_set_clock_hook(lua_State *L, int idx)
 
 /* ---- connect ---------------------------------------------------------- */
 
-/* Validates the options table as ngx_lua does. The pool options are checked
- * now and used once the keepalive pool exists. */
-static void check_connect_opts(lua_State *L, int n)
+/* The pool options of connect(). */
+typedef struct {
+    int pool_size; /* 0: not given */
+    int backlog;   /* -1: not given */
+} connect_opts_t;
+
+/* Validates the options table at n as ngx_lua does, reads its pool
+ * options, and leaves the pool name (or nil) on the stack. */
+static void read_connect_opts(lua_State *L, int n, connect_opts_t *o)
 {
     const char *msg;
 
     lua_getfield(L, n, "pool_size");
-    if (lua_isnumber(L, -1)) {
+    if (compat_isnumber(L, -1)) {
         long long size = compat_trunc(L, -1);
         if (size <= 0) {
             msg = lua_pushfstring(L, "bad \"pool_size\" option value: %d",
                                   (int)size);
             luaL_argerror(L, n, msg);
         }
+        o->pool_size = size > INT_MAX ? INT_MAX : (int)size;
     } else if (!lua_isnil(L, -1)) {
         msg = lua_pushfstring(L, "bad \"pool_size\" option type: %s",
                               luaL_typename(L, -1));
@@ -107,10 +128,17 @@ static void check_connect_opts(lua_State *L, int n)
     lua_pop(L, 1);
 
     lua_getfield(L, n, "backlog");
-    if (lua_isnumber(L, -1) && compat_trunc(L, -1) < 0) {
-        msg = lua_pushfstring(L, "bad \"backlog\" option value: %d",
-                              (int)compat_trunc(L, -1));
-        luaL_argerror(L, n, msg);
+    if (compat_isnumber(L, -1)) {
+        long long backlog = compat_trunc(L, -1);
+        if (backlog < 0) {
+            msg = lua_pushfstring(L, "bad \"backlog\" option value: %d",
+                                  (int)backlog);
+            luaL_argerror(L, n, msg);
+        }
+        o->backlog = backlog > INT_MAX ? INT_MAX : (int)backlog;
+        /* a backlog alone makes a pool of the default size */
+        if (o->pool_size == 0)
+            o->pool_size = DEFAULT_POOL_SIZE;
     }
     lua_pop(L, 1);
 
@@ -121,7 +149,6 @@ static void check_connect_opts(lua_State *L, int n)
                               luaL_typename(L, -1));
         luaL_argerror(L, n, msg);
     }
-    lua_pop(L, 1);
 }
 
 /* What nginx's URL parser objects to in a host, in its words; NULL when the
@@ -130,19 +157,76 @@ static const char *host_parse_error(const char *host, size_t len)
 {
     if (len == 0)
         return "no host";
-    if (addr_is_unix(host))
-        return len == 5 ? "no path in the unix domain socket" : NULL;
+    if (addr_is_unix(host)) {
+        if (len == 5)
+            return "no path in the unix domain socket";
+        if (len - 5 > sizeof(((struct sockaddr_un *)0)->sun_path))
+            return "too long path in the unix domain socket";
+        return NULL;
+    }
     if (host[0] != '[' && memchr(host, ':', len) != NULL)
         return "invalid port";
     return NULL;
 }
 
+static pool_set_t *get_pool_set(lua_State *L)
+{
+    pool_set_t *set;
+    lua_pushlightuserdata(L, (void *)&pool_set_key);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    set = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    /* a finalizer may connect while the state closes: no pools then */
+    if (set == NULL || set->closed)
+        return NULL;
+    pool_set_tidy(set, io_now());
+    return set;
+}
+
+/* Closes the socket's connection, if any, and lets its pool know. */
+static void release(tcp_t *t)
+{
+    conn_close(&t->c);
+    if (t->pool != NULL) {
+        pool_detach(t->pool);
+        t->pool = NULL;
+    }
+}
+
+/* Remembers the pool name this connection belongs to (the string on top of
+ * the stack), for setkeepalive. */
+static void set_key(lua_State *L, tcp_t *t)
+{
+    size_t len;
+    const char *key = lua_tolstring(L, -1, &len);
+    char *copy = realloc(t->key, len + 1);
+    if (copy == NULL)
+        luaL_error(L, "no memory");
+    memcpy(copy, key, len + 1);
+    t->key = copy;
+    t->keylen = len;
+}
+
+/* Waits as a connect queued behind a full pool would: nothing in this
+ * process can free a connection meanwhile, so until the deadline. */
+static void wait_queued(io_ms deadline)
+{
+    io_ms left;
+    while ((left = deadline - io_now()) > 0)
+        poll(NULL, 0, left > 1000000 ? 1000000 : (int)left);
+}
+
 static int tcp_connect(lua_State *L)
 {
     tcp_t *t;
+    pool_set_t *set;
+    pool_t *pool;
+    pool_item_t *idle;
+    connect_opts_t opts = {0, -1};
     const char *host, *msg;
     size_t len;
-    int n = lua_gettop(L), port = 0, rc, nret;
+    io_ms deadline;
+    int n = lua_gettop(L), port = 0, rc, nret, has_opts = 0;
 
     if (n != 2 && n != 3 && n != 4)
         return luaL_error(L, "ngx.socket connect: expecting 2, 3, or 4 "
@@ -150,13 +234,14 @@ static int tcp_connect(lua_State *L)
     t = check_tcp(L);
     host = luaL_checklstring(L, 2, &len);
     if (lua_type(L, n) == LUA_TTABLE) {
-        check_connect_opts(L, n);
+        read_connect_opts(L, n, &opts); /* pushes the pool name */
+        has_opts = 1;
         n--;
     }
     if (n == 4)
         n--;
 
-    if (n == 3 && lua_isnumber(L, 3)) {
+    if (n == 3 && compat_isnumber(L, 3)) {
         /* ngx_lua keeps the low 32 bits before its range check */
         port = (int)(unsigned)(unsigned long long)compat_trunc(L, 3);
         if (port < 0 || port > 65535) {
@@ -170,26 +255,81 @@ static int tcp_connect(lua_State *L)
         return 2;
     }
 
+    /* the pool name: the caller's, or the peer's address as written */
+    if (!has_opts || lua_isnil(L, -1)) {
+        if (port != 0 || !addr_is_unix(host))
+            lua_pushfstring(L, "%s:%d", host, port);
+        else
+            lua_pushvalue(L, 2);
+    } else if (lua_type(L, -1) == LUA_TNUMBER) {
+        lua_pushstring(L, lua_tostring(L, -1));
+    } else {
+        lua_pushvalue(L, -1);
+    }
+    release(t);
+    set_key(L, t);
     t->created = 1;
+    t->reused = 0;
+    deadline = io_deadline(effective(t->connect_timeout));
+
+    set = get_pool_set(L);
+    pool = set != NULL ? pool_find(set, t->key, t->keylen) : NULL;
+    if (pool == NULL && set != NULL && opts.pool_size > 0) {
+        pool = pool_create(set, t->key, t->keylen, opts.pool_size,
+                           opts.backlog);
+        if (pool == NULL)
+            return luaL_error(L, "no memory");
+    }
+    if (pool != NULL) {
+        idle = pool_take(pool);
+        if (idle != NULL) {
+            conn_adopt_fd(&t->c, idle->fd, idle->peer);
+            t->reused = idle->reused + 1;
+            t->pool = pool;
+            pool_item_free(idle);
+            lua_pushinteger(L, 1);
+            return 1;
+        }
+        pool_attach(pool);
+        t->pool = pool;
+        if (pool->backlog >= 0) {
+            if (pool->connections > pool->size + pool->backlog) {
+                release(t);
+                lua_pushnil(L);
+                lua_pushliteral(L, "too many waiting connect operations");
+                return 2;
+            }
+            if (pool->connections > pool->size) {
+                wait_queued(deadline);
+                release(t);
+                rc = push_error(L, ERR_TIMEOUT);
+                tcp_after_wait(L);
+                return rc;
+            }
+        }
+    }
+
     msg = host_parse_error(host, len);
     if (msg != NULL) {
-        conn_close(&t->c);
+        release(t);
         lua_pushnil(L);
         lua_pushfstring(L, "failed to parse host name \"%s\": %s", host, msg);
         return 2;
     }
-    rc = conn_connect(&t->c, host, port,
-                      io_deadline(effective(t->connect_timeout)));
+    rc = conn_connect(&t->c, host, port, deadline);
     if (rc == ERR_OK) {
         lua_pushinteger(L, 1);
         nret = 1;
-    } else if (rc == ERR_RESOLVE) {
-        lua_pushnil(L);
-        lua_pushfstring(L, "%s could not be resolved (3: Host not found)",
-                        host);
-        nret = 2;
     } else {
-        nret = push_error(L, rc);
+        release(t);
+        if (rc == ERR_RESOLVE) {
+            lua_pushnil(L);
+            lua_pushfstring(L, "%s could not be resolved (3: Host not found)",
+                            host);
+            nret = 2;
+        } else {
+            nret = push_error(L, rc);
+        }
     }
     tcp_after_wait(L);
     return nret;
@@ -285,7 +425,7 @@ static int tcp_receive(lua_State *L)
 
     if (n == 1) {
         rc = conn_recv_line(&t->c, deadline, &span);
-    } else if (lua_isnumber(L, 2)) {
+    } else if (compat_isnumber(L, 2)) {
         long long size = compat_trunc(L, 2);
         if (size < 0)
             return luaL_argerror(L, 2, "bad pattern argument");
@@ -325,7 +465,7 @@ static int tcp_receiveany(lua_State *L)
     t = check_tcp(L);
     if (!connected(t) || t->c.read_done)
         return push_closed(L);
-    if (!lua_isnumber(L, 2))
+    if (!compat_isnumber(L, 2))
         return luaL_argerror(L, 2, "bad max argument");
     max = compat_trunc(L, 2);
     if (max <= 0)
@@ -357,7 +497,7 @@ static int tcp_until_iter(lua_State *L)
     if (n > 1)
         return luaL_error(L, "expecting 0 or 1 arguments, but seen %d", n);
     if (n == 1) {
-        if (!lua_isnumber(L, 1))
+        if (!compat_isnumber(L, 1))
             return luaL_argerror(L, 1, lua_pushfstring(L,
                                  "number expected, got %s",
                                  luaL_typename(L, 1)));
@@ -436,8 +576,109 @@ static int tcp_close(lua_State *L)
     t = check_tcp(L);
     if (!connected(t) || (t->c.read_done && t->c.write_done))
         return push_closed(L);
-    conn_close(&t->c);
+    release(t);
     lua_pushinteger(L, 1);
+    return 1;
+}
+
+/* ---- keepalive pool ---------------------------------------------------- */
+
+/* An optional integer argument of setkeepalive, checked before anything
+ * changes (ngx_lua 0.10.27 fixed pooling first and raising after). */
+static long long opt_integer(lua_State *L, int idx, long long dflt)
+{
+    if (lua_gettop(L) < idx || lua_isnil(L, idx))
+        return dflt;
+    if (!compat_isnumber(L, idx))
+        luaL_argerror(L, idx, lua_pushfstring(L, "number expected, got %s",
+                                              luaL_typename(L, idx)));
+    return compat_trunc(L, idx);
+}
+
+static int tcp_setkeepalive(lua_State *L)
+{
+    tcp_t *t;
+    pool_set_t *set;
+    pool_t *pool;
+    long long timeout, size;
+    int n = lua_gettop(L), state, fd;
+
+    if (n < 1 || n > 3)
+        return luaL_error(L, "expecting 1 to 3 arguments "
+                          "(including the object), but got %d", n);
+    t = check_tcp(L);
+    timeout = opt_integer(L, 2, DEFAULT_KEEPALIVE_MS);
+    size = opt_integer(L, 3, DEFAULT_POOL_SIZE);
+    if (!connected(t) || t->c.read_done || t->c.write_done)
+        return push_closed(L);
+    /* nginx knows from epoll that the peer closed; we ask the kernel */
+    state = io_peek(t->c.fd);
+    if (state == ERR_CLOSED)
+        return push_closed(L);
+    if (rbuf_len(&t->c.rb) > 0) {
+        lua_pushnil(L);
+        lua_pushliteral(L, "unread data in buffer");
+        return 2;
+    }
+    set = get_pool_set(L);
+    if (set == NULL) {
+        release(t);
+        lua_pushinteger(L, 1);
+        return 1;
+    }
+    pool = pool_find(set, t->key, t->keylen);
+    if (pool == NULL) {
+        if (size <= 0)
+            return luaL_argerror(L, n, lua_pushfstring(L,
+                                 "bad \"pool_size\" option value: %d",
+                                 (int)size));
+        pool = pool_create(set, t->key, t->keylen,
+                           size > INT_MAX ? INT_MAX : (int)size, -1);
+        if (pool == NULL)
+            return luaL_error(L, "no memory");
+    }
+    if (state != 0) {
+        /* the peer sent what nobody read: the next user would get it */
+        release(t);
+        lua_pushnil(L);
+        lua_pushliteral(L, "connection in dubious state");
+        return 2;
+    }
+    fd = conn_release_fd(&t->c);
+    if (pool_put(pool, fd, t->reused, timeout > LONG_MAX ? LONG_MAX
+                                                         : (long)timeout,
+                 t->c.peer, t->pool == pool) != ERR_OK) {
+        close(fd);
+        if (t->pool != NULL) {
+            pool_detach(t->pool);
+            t->pool = NULL;
+        }
+        return luaL_error(L, "no memory");
+    }
+    if (t->pool != NULL) {
+        /* the idle item now holds the count the socket held */
+        if (t->pool == pool)
+            pool_unref(t->pool);
+        else
+            pool_detach(t->pool);
+        t->pool = NULL;
+    }
+    lua_pushinteger(L, 1);
+    return 1;
+}
+
+static int tcp_getreusedtimes(lua_State *L)
+{
+    tcp_t *t;
+    int n = lua_gettop(L);
+
+    if (n != 1)
+        return luaL_error(L, "expecting 1 argument "
+                          "(including the object), but got %d", n);
+    t = check_tcp(L);
+    if (!connected(t) || (t->c.read_done && t->c.write_done))
+        return push_closed(L);
+    lua_pushinteger(L, t->reused);
     return 1;
 }
 
@@ -604,7 +845,10 @@ static int tcp_tostring(lua_State *L)
 static int tcp_gc(lua_State *L)
 {
     tcp_t *t = luaL_checkudata(L, 1, TCP_MT);
+    release(t);
     conn_free(&t->c);
+    free(t->key);
+    t->key = NULL;
     return 0;
 }
 
@@ -631,11 +875,43 @@ static const luaL_Reg tcp_methods[] = {
     {"setoption", tcp_setoption},
     {"getoption", tcp_getoption},
     {"getfd", tcp_getfd},
+    {"setkeepalive", tcp_setkeepalive},
+    {"getreusedtimes", tcp_getreusedtimes},
     {NULL, NULL},
 };
 
+static int pool_set_gc(lua_State *L)
+{
+    pool_set_close(lua_touserdata(L, 1));
+    return 0;
+}
+
+/* The keepalive pools of this Lua state: a userdata in the registry, so
+ * that they go (their idle connections closed) when the state closes. */
+static void open_pool_set(lua_State *L)
+{
+    pool_set_t *set;
+
+    lua_pushlightuserdata(L, (void *)&pool_set_key);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    if (!lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return;
+    }
+    lua_pop(L, 1);
+    lua_pushlightuserdata(L, (void *)&pool_set_key);
+    set = lua_newuserdata(L, sizeof *set);
+    pool_set_init(set);
+    lua_newtable(L);
+    lua_pushcfunction(L, pool_set_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
+    lua_rawset(L, LUA_REGISTRYINDEX);
+}
+
 void tcp_open(lua_State *L)
 {
+    open_pool_set(L);
     luaL_newmetatable(L, UNTIL_MT);
     lua_pushcfunction(L, until_gc);
     lua_setfield(L, -2, "__gc");

@@ -43,7 +43,7 @@ static int udp_setpeername(lua_State *L)
     u = check_udp(L);
     host = luaL_checklstring(L, 2, &len);
     if (n == 3) {
-        if (!lua_isnumber(L, 3))
+        if (!compat_isnumber(L, 3))
             luaL_checknumber(L, 3); /* raises "number expected, got X" */
         port = (int)(unsigned)(unsigned long long)compat_trunc(L, 3);
         if (port < 0 || port > 65535) {

@@ -1,0 +1,166 @@
+#include "core/pool.h"
+#include "core/err.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void pool_set_init(pool_set_t *s)
+{
+    s->pools = NULL;
+    s->pid = getpid();
+    s->closed = 0;
+}
+
+static void unlink_item(pool_t *p, pool_item_t *it)
+{
+    if (it->prev)
+        it->prev->next = it->next;
+    else
+        p->head = it->next;
+    if (it->next)
+        it->next->prev = it->prev;
+    else
+        p->tail = it->prev;
+    it->prev = it->next = NULL;
+    p->idle--;
+}
+
+/* Closes an idle connection for good. */
+static void drop_item(pool_t *p, pool_item_t *it)
+{
+    unlink_item(p, it);
+    close(it->fd);
+    free(it);
+    p->connections--;
+}
+
+static void pool_free_if_unused(pool_t *p)
+{
+    if (p->orphan && p->refs == 0)
+        free(p);
+}
+
+void pool_set_close(pool_set_t *s)
+{
+    pool_t *p = s->pools, *next;
+
+    for (; p != NULL; p = next) {
+        next = p->next;
+        while (p->head != NULL)
+            drop_item(p, p->head);
+        p->next = NULL;
+        p->orphan = 1;
+        p->refs--;
+        pool_free_if_unused(p);
+    }
+    s->pools = NULL;
+    s->closed = 1;
+}
+
+void pool_set_tidy(pool_set_t *s, io_ms now)
+{
+    pool_t *p;
+    int forked = getpid() != s->pid;
+
+    for (p = s->pools; p != NULL; p = p->next) {
+        pool_item_t *it = p->head, *next;
+        for (; it != NULL; it = next) {
+            next = it->next;
+            if (forked || (it->expires != 0 && it->expires <= now))
+                drop_item(p, it);
+        }
+    }
+    s->pid = getpid();
+}
+
+pool_t *pool_find(pool_set_t *s, const char *key, size_t keylen)
+{
+    pool_t *p;
+    for (p = s->pools; p != NULL; p = p->next)
+        if (p->keylen == keylen && memcmp(p->key, key, keylen) == 0)
+            return p;
+    return NULL;
+}
+
+pool_t *pool_create(pool_set_t *s, const char *key, size_t keylen, int size,
+                    int backlog)
+{
+    pool_t *p = calloc(1, sizeof *p + keylen + 1);
+    if (p == NULL)
+        return NULL;
+    memcpy(p->key, key, keylen);
+    p->keylen = keylen;
+    p->size = size;
+    p->backlog = backlog;
+    p->refs = 1;
+    p->next = s->pools;
+    s->pools = p;
+    return p;
+}
+
+void pool_attach(pool_t *p)
+{
+    p->connections++;
+    p->refs++;
+}
+
+void pool_unref(pool_t *p)
+{
+    p->refs--;
+    pool_free_if_unused(p);
+}
+
+void pool_detach(pool_t *p)
+{
+    p->connections--;
+    pool_unref(p);
+}
+
+pool_item_t *pool_take(pool_t *p)
+{
+    while (p->head != NULL) {
+        pool_item_t *it = p->head;
+        /* EAGAIN is the only healthy answer: EOF, bytes the peer sent
+         * while we were not listening, or an error all spoil it */
+        if (io_peek(it->fd) == 0) {
+            unlink_item(p, it);
+            p->refs++;
+            return it;
+        }
+        drop_item(p, it);
+    }
+    return NULL;
+}
+
+void pool_item_free(pool_item_t *it)
+{
+    free(it);
+}
+
+int pool_put(pool_t *p, int fd, int reused, long timeout_ms,
+             const char *peer, int counted)
+{
+    pool_item_t *it = malloc(sizeof *it);
+
+    if (it == NULL)
+        return ERR_NOMEM;
+    if (p->idle >= p->size && p->tail != NULL)
+        drop_item(p, p->tail);
+    if (!counted)
+        p->connections++;
+    it->fd = fd;
+    it->reused = reused;
+    it->expires = timeout_ms > 0 ? io_deadline(timeout_ms) : 0;
+    snprintf(it->peer, sizeof it->peer, "%s", peer);
+    it->prev = NULL;
+    it->next = p->head;
+    if (p->head)
+        p->head->prev = it;
+    else
+        p->tail = it;
+    p->head = it;
+    p->idle++;
+    return ERR_OK;
+}

@@ -1,0 +1,76 @@
+/* The keepalive pool: idle connections kept by name ("host:port", the unix
+ * path, or the caller's pool name), most recently used first, each until
+ * its idle timeout. One pool set belongs to one Lua state and one process.
+ *
+ * A pool counts the connections it is responsible for, idle ones and those
+ * in use by sockets attached to it, as ngx_lua does for its backlog. */
+#ifndef LRLS_POOL_H
+#define LRLS_POOL_H
+
+#include "core/io.h"
+
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct pool_item {
+    struct pool_item *prev, *next;
+    int fd;
+    int reused;       /* times this connection was handed out again */
+    io_ms expires;    /* 0: never */
+    char peer[120];
+} pool_item_t;
+
+typedef struct pool {
+    struct pool *next;      /* in the set */
+    pool_item_t *head, *tail; /* idle connections, most recent first */
+    int idle;
+    int size;               /* at most this many idle connections */
+    int backlog;            /* -1: connect never waits for the pool */
+    int connections;        /* idle + in use by attached sockets */
+    int refs;               /* attached sockets, + 1 while the set lives */
+    int orphan;             /* the set is gone: free at the last detach */
+    size_t keylen;
+    char key[];
+} pool_t;
+
+typedef struct {
+    pool_t *pools;
+    pid_t pid;              /* the process whose connections these are */
+    int closed;
+} pool_set_t;
+
+void pool_set_init(pool_set_t *s);
+/* Closes every idle connection; pools still referenced by sockets live on
+ * until their last socket lets go. */
+void pool_set_close(pool_set_t *s);
+
+/* Closes idle connections that expired, and, in a process forked since the
+ * set was made, forgets the parent's idle connections (closing only this
+ * process's copies of their descriptors). */
+void pool_set_tidy(pool_set_t *s, io_ms now);
+
+pool_t *pool_find(pool_set_t *s, const char *key, size_t keylen);
+/* A new pool of the given size and backlog; NULL when out of memory. */
+pool_t *pool_create(pool_set_t *s, const char *key, size_t keylen, int size,
+                    int backlog);
+
+/* A socket starts or stops holding a connection counted by the pool. */
+void pool_attach(pool_t *p);
+void pool_detach(pool_t *p);
+/* The socket stops referencing the pool, its connection now counted by an
+ * idle item (pool_put) or by no one. */
+void pool_unref(pool_t *p);
+
+/* Takes the most recently used idle connection that is still healthy: the
+ * peer has not closed it and sent nothing while it was idle. Returns the
+ * item (free it with pool_item_free after taking its fd) or NULL. */
+pool_item_t *pool_take(pool_t *p);
+void pool_item_free(pool_item_t *it);
+
+/* Keeps fd idle in the pool, evicting the least recently used connection
+ * when full. counted says whether the pool already counts it. Returns 0, or
+ * ERR_NOMEM (fd untouched). */
+int pool_put(pool_t *p, int fd, int reused, long timeout_ms,
+             const char *peer, int counted);
+
+#endif
