@@ -36,7 +36,7 @@ MODULE  := $(OUT)/resty/luasocket/native.so
 
 LUA_CFLAGS ?= $(shell pkg-config --cflags $(LUA_PC))
 
-.PHONY: all module all-luas peer test test-c demo deps lint asan valgrind \
+.PHONY: all module all-luas peer test test-c demo deps lint asan valgrind bench \
         clean print-luas print-lua
 
 all: module
@@ -105,6 +105,17 @@ valgrind: peer
 	valgrind -q --leak-check=full --show-leak-kinds=definite \
 	    --errors-for-leak-kinds=definite --error-exitcode=99 \
 	    $(VG_LUA) spec/run.lua
+
+# Benchmarks (not part of the test suite): make bench [QUICK=1]
+BENCH_SERVER := $(BUILD)/bench-server
+$(BENCH_SERVER): bench/server.c Makefile
+	@mkdir -p $(BUILD)
+	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 $(WARN) -o $@ $<
+
+bench: deps
+	@$(MAKE) --no-print-directory all-luas peer $(BENCH_SERVER)
+	@QUICK=$(QUICK) LUAS="$$($(MAKE) -s --no-print-directory print-luas)" \
+	    sh bench/run.sh
 
 print-luas:
 	@echo $(LUAS_FOUND)

@@ -3,6 +3,11 @@
 #include "lua/tcp.h"
 #include "lua/udp.h"
 
+#include "core/io.h"
+
+#include <poll.h>
+#include <time.h>
+
 /* ngx.socket.tcp() and udp() take no arguments, and say so */
 static void check_no_args(lua_State *L)
 {
@@ -22,6 +27,30 @@ static int native_udp(lua_State *L)
     return udp_new(L);
 }
 
+/* ngx.sleep for plain Lua: blocks, as everything here does */
+static int native_sleep(lua_State *L)
+{
+    lua_Number s = luaL_checknumber(L, 1);
+    io_ms deadline;
+
+    if (s < 0)
+        return luaL_argerror(L, 1, "bad argument");
+    deadline = io_deadline((long)(s * 1000));
+    while (io_now() < deadline)
+        poll(NULL, 0, (int)(deadline - io_now()));
+    return 0;
+}
+
+/* ngx.now for plain Lua: wall-clock seconds with milliseconds */
+static int native_now(lua_State *L)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    lua_pushnumber(L, (lua_Number)ts.tv_sec
+                          + (lua_Number)(ts.tv_nsec / 1000000) / 1000);
+    return 1;
+}
+
 static int native_set_clock_hook(lua_State *L)
 {
     if (!lua_isnoneornil(L, 1))
@@ -35,6 +64,8 @@ static const luaL_Reg native_funcs[] = {
     {"tcp", native_tcp},
     {"udp", native_udp},
     {"set_clock_hook", native_set_clock_hook},
+    {"sleep", native_sleep},
+    {"now", native_now},
     {NULL, NULL},
 };
 
@@ -51,5 +82,8 @@ int luaopen_resty_luasocket_native(lua_State *L)
     lua_setfield(L, -2, "tcp_mt");
     luaL_getmetatable(L, UDP_MT);
     lua_setfield(L, -2, "udp_mt");
+    /* ngx.null is a NULL light userdata; plain Lua cannot make one */
+    lua_pushlightuserdata(L, NULL);
+    lua_setfield(L, -2, "null");
     return 1;
 }
