@@ -2,7 +2,12 @@
 # luacheck over every Lua file of the project, reported as one test.
 set -u
 cd "$(dirname "$0")/.."
-if luacheck --no-color -q lib spec t demo bench 2>&1; then
+dirs=
+for d in lib spec t demo bench; do
+    [ -d "$d" ] && dirs="$dirs $d"
+done
+# shellcheck disable=SC2086
+if luacheck --no-color -q $dirs 2>&1; then
     echo "ok - luacheck"
     echo "1 passed, 0 failed"
 else
