@@ -35,6 +35,8 @@ OUT     := $(BUILD)/$(LUA)
 MODULE  := $(OUT)/resty/luasocket/native.so
 
 LUA_CFLAGS ?= $(shell pkg-config --cflags $(LUA_PC))
+SSL_CFLAGS ?= $(shell pkg-config --cflags openssl)
+SSL_LIBS ?= $(shell pkg-config --libs openssl)
 
 .PHONY: all module all-luas peer test test-c demo deps lint asan valgrind bench \
         clean print-luas print-lua
@@ -45,8 +47,8 @@ module: $(MODULE)
 
 $(MODULE): $(CORE_SRC) $(LUA_SRC) $(HDRS) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -Isrc \
-	    -shared -o $@ $(CORE_SRC) $(LUA_SRC) $(LDFLAGS_ALL)
+	$(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) $(SSL_CFLAGS) -Isrc \
+	    -shared -o $@ $(CORE_SRC) $(LUA_SRC) $(LDFLAGS_ALL) $(SSL_LIBS)
 
 all-luas:
 	@for l in $(LUAS_FOUND); do $(MAKE) --no-print-directory LUA=$$l module || exit 1; done
@@ -62,7 +64,8 @@ TEST_C_SRC := $(wildcard tests/c/test_*.c)
 TEST_C_BIN := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(TEST_C_SRC))
 $(BUILD)/tests/%: tests/c/%.c $(CORE_SRC) $(HDRS) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -pthread -Isrc -o $@ $< $(CORE_SRC)
+	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -pthread -Isrc \
+	    $(SSL_CFLAGS) -o $@ $< $(CORE_SRC) $(SSL_LIBS)
 
 test-c: $(TEST_C_BIN)
 

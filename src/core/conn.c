@@ -17,6 +17,7 @@ void conn_init(conn_t *c)
 
 void conn_close(conn_t *c)
 {
+    tls_conn_close(&c->tls);
     if (c->fd >= 0)
         close(c->fd);
     c->fd = -1;
@@ -35,19 +36,37 @@ void conn_free(conn_t *c)
     c->scratch_cap = 0;
 }
 
-int conn_release_fd(conn_t *c)
+int conn_release_fd(conn_t *c, tls_conn_t *tls)
 {
     int fd = c->fd;
+    *tls = c->tls;
+    memset(&c->tls, 0, sizeof c->tls);
     c->fd = -1;
     conn_close(c);
     return fd;
 }
 
-void conn_adopt_fd(conn_t *c, int fd, const char *peer)
+void conn_adopt_fd(conn_t *c, int fd, const tls_conn_t *tls,
+                   const char *peer)
 {
     conn_close(c);
     c->fd = fd;
+    c->tls = *tls;
     snprintf(c->peer, sizeof c->peer, "%s", peer);
+}
+
+int conn_idle_state(const conn_t *c)
+{
+    return c->tls.ssl ? tls_idle_state(c->tls.ssl, c->fd) : io_peek(c->fd);
+}
+
+int conn_starttls(conn_t *c, tls_ctx_t *ctx, const tls_hs_t *hs,
+                  io_ms deadline, long *verify_code)
+{
+    int rc = tls_handshake(ctx, c->fd, hs, deadline, &c->tls, verify_code);
+    if (rc != ERR_OK)
+        conn_close(c);
+    return rc;
 }
 
 int conn_bind(conn_t *c, const char *ip)
@@ -108,7 +127,8 @@ int conn_send(conn_t *c, const char *p, size_t n, io_ms deadline,
     *sent = 0;
     if (c->fd < 0 || c->write_done)
         return ERR_CLOSED;
-    rc = io_send_all(c->fd, p, n, deadline, sent);
+    rc = c->tls.ssl ? tls_write_all(c->tls.ssl, c->fd, p, n, deadline, sent)
+                    : io_send_all(c->fd, p, n, deadline, sent);
     if (rc != ERR_OK)
         c->write_done = 1;
     return rc;
@@ -134,7 +154,10 @@ static int fill(conn_t *c, size_t want, io_ms deadline)
 
     if (rc != ERR_OK)
         return rc;
-    rc = io_read(c->fd, rbuf_tail(&c->rb), rbuf_space(&c->rb), deadline, &got);
+    rc = c->tls.ssl ? tls_read(c->tls.ssl, c->fd, rbuf_tail(&c->rb),
+                               rbuf_space(&c->rb), deadline, &got)
+                    : io_read(c->fd, rbuf_tail(&c->rb), rbuf_space(&c->rb),
+                              deadline, &got);
     if (rc == ERR_OK)
         rbuf_commit(&c->rb, got);
     return rc;

@@ -10,10 +10,12 @@
 #include "core/addr.h"
 #include "core/buf.h"
 #include "core/io.h"
+#include "core/tls.h"
 #include "core/until.h"
 
 typedef struct {
     int fd;          /* -1: no connection */
+    tls_conn_t tls;  /* its TLS layer, once sslhandshake ran */
     int read_done;   /* EOF or a read error: reads say "closed" from now on */
     int write_done;  /* a send failed: sends say "closed" from now on */
     rbuf_t rb;
@@ -38,12 +40,24 @@ void conn_free(conn_t *c);
 
 int conn_bind(conn_t *c, const char *ip);
 
-/* Gives up the descriptor without closing it (it goes to the pool); the
- * connection is then closed as far as this object is concerned. */
-int conn_release_fd(conn_t *c);
+/* Gives up the descriptor and its TLS layer without closing them (they go
+ * to the pool); the connection is then closed as far as this object is
+ * concerned. */
+int conn_release_fd(conn_t *c, tls_conn_t *tls);
 
-/* Adopts a descriptor taken from the pool, connected to `peer`. */
-void conn_adopt_fd(conn_t *c, int fd, const char *peer);
+/* Adopts a descriptor (and TLS layer) taken from the pool, connected to
+ * `peer`. */
+void conn_adopt_fd(conn_t *c, int fd, const tls_conn_t *tls,
+                   const char *peer);
+
+/* Whether the idle connection is fit to pool: 0 yes, 1 the peer sent bytes
+ * nobody read, ERR_CLOSED the peer closed, or an error. Never waits. */
+int conn_idle_state(const conn_t *c);
+
+/* Runs the TLS client handshake over the connection. Any failure closes
+ * the connection. */
+int conn_starttls(conn_t *c, tls_ctx_t *ctx, const tls_hs_t *hs,
+                  io_ms deadline, long *verify_code);
 
 /* Connects to host:port, or to "unix:/path" (port ignored), trying every
  * address of the host in order until the deadline. A connection already

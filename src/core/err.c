@@ -41,6 +41,13 @@ const char *err_text(int code, char *buf, size_t len)
     case ERR_RESOLVE: s = "host not found"; break;
     case ERR_PATH_TOO_LONG: s = "unix socket path too long"; break;
     case ERR_PARTIAL: s = "partial write"; break;
+    case ERR_TLS_HANDSHAKE: s = "handshake failed"; break;
+    case ERR_TLS_VERIFY: s = "certificate verify failed"; break;
+    case ERR_TLS_HOST: s = "certificate host mismatch"; break;
+    case ERR_TLS_CERT: s = "bad client certificate"; break;
+    case ERR_TLS_KEY: s = "bad client private key"; break;
+    case ERR_TLS_IO: s = "error"; break;
+    case ERR_TLS_CTX: s = "bad TLS settings"; break;
     default:
         if (code > 0)
             s = errno_text(code);

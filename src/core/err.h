@@ -16,7 +16,14 @@ enum {
     ERR_RESOLVE = -4,       /* the host name did not resolve */
     ERR_NOPORT = -5,        /* a host without a port */
     ERR_PATH_TOO_LONG = -6, /* a unix socket path longer than sun_path */
-    ERR_PARTIAL = -7        /* a datagram went out cut */
+    ERR_PARTIAL = -7,       /* a datagram went out cut */
+    ERR_TLS_HANDSHAKE = -8, /* the TLS handshake failed */
+    ERR_TLS_VERIFY = -9,    /* the chain did not verify (code aside) */
+    ERR_TLS_HOST = -10,     /* the certificate is not for that name */
+    ERR_TLS_CERT = -11,     /* a client certificate that does not parse */
+    ERR_TLS_KEY = -12,      /* a client key that does not parse or fit */
+    ERR_TLS_IO = -13,       /* a broken record after the handshake */
+    ERR_TLS_CTX = -14       /* the TLS settings are unusable */
 };
 
 #define ERRSTR_TIMEOUT "timeout"

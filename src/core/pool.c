@@ -31,6 +31,7 @@ static void unlink_item(pool_t *p, pool_item_t *it)
 static void drop_item(pool_t *p, pool_item_t *it)
 {
     unlink_item(p, it);
+    tls_conn_close(&it->tls);
     close(it->fd);
     free(it);
     p->connections--;
@@ -124,7 +125,9 @@ pool_item_t *pool_take(pool_t *p)
         pool_item_t *it = p->head;
         /* EAGAIN is the only healthy answer: EOF, bytes the peer sent
          * while we were not listening, or an error all spoil it */
-        if (io_peek(it->fd) == 0) {
+        int state = it->tls.ssl ? tls_idle_state(it->tls.ssl, it->fd)
+                                : io_peek(it->fd);
+        if (state == 0) {
             unlink_item(p, it);
             p->refs++;
             return it;
@@ -139,8 +142,8 @@ void pool_item_free(pool_item_t *it)
     free(it);
 }
 
-int pool_put(pool_t *p, int fd, int reused, long timeout_ms,
-             const char *peer, int counted)
+int pool_put(pool_t *p, int fd, const tls_conn_t *tls, int reused,
+             long timeout_ms, const char *peer, int counted)
 {
     pool_item_t *it = malloc(sizeof *it);
 
@@ -151,6 +154,7 @@ int pool_put(pool_t *p, int fd, int reused, long timeout_ms,
     if (!counted)
         p->connections++;
     it->fd = fd;
+    it->tls = *tls;
     it->reused = reused;
     it->expires = timeout_ms > 0 ? io_deadline(timeout_ms) : 0;
     snprintf(it->peer, sizeof it->peer, "%s", peer);

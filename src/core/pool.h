@@ -8,6 +8,7 @@
 #define LRLS_POOL_H
 
 #include "core/io.h"
+#include "core/tls.h"
 
 #include <stddef.h>
 #include <sys/types.h>
@@ -15,6 +16,7 @@
 typedef struct pool_item {
     struct pool_item *prev, *next;
     int fd;
+    tls_conn_t tls;   /* its TLS layer, if any */
     int reused;       /* times this connection was handed out again */
     io_ms expires;    /* 0: never */
     char peer[120];
@@ -67,10 +69,10 @@ void pool_unref(pool_t *p);
 pool_item_t *pool_take(pool_t *p);
 void pool_item_free(pool_item_t *it);
 
-/* Keeps fd idle in the pool, evicting the least recently used connection
- * when full. counted says whether the pool already counts it. Returns 0, or
- * ERR_NOMEM (fd untouched). */
-int pool_put(pool_t *p, int fd, int reused, long timeout_ms,
-             const char *peer, int counted);
+/* Keeps fd (and its TLS layer) idle in the pool, evicting the least
+ * recently used connection when full. counted says whether the pool already
+ * counts it. Returns 0, or ERR_NOMEM (fd and tls untouched). */
+int pool_put(pool_t *p, int fd, const tls_conn_t *tls, int reused,
+             long timeout_ms, const char *peer, int counted);
 
 #endif

@@ -29,6 +29,20 @@ static inline void compat_setfuncs(lua_State *L, const luaL_Reg *l, int nup)
     lua_pop(L, nup);
 }
 
+/* luaL_testudata, which PUC 5.1 lacks: the userdata at idx if it has the
+ * metatable registered as tname, else NULL. */
+static inline void *compat_testudata(lua_State *L, int idx, const char *tname)
+{
+    void *p = lua_touserdata(L, idx);
+    int same;
+    if (p == NULL || !lua_getmetatable(L, idx))
+        return NULL;
+    luaL_getmetatable(L, tname);
+    same = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+    return same ? p : NULL;
+}
+
 /* "inf", "infinity" and "nan" (any case, signed, spaced), which LuaJIT and
  * Lua 5.1/5.2 read as numbers and Lua 5.3+ do not; 1 when s is one. */
 static inline int compat_str2special(const char *s, lua_Number *out)

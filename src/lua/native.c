@@ -51,6 +51,14 @@ static int native_now(lua_State *L)
     return 1;
 }
 
+/* The library-wide TLS defaults (resty.luasocket's set_luasec_defaults
+ * checks the table): true, or nil and why the context could not be made. */
+static int native_set_tls_defaults(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    return tcp_tls_set_defaults(L, 1);
+}
+
 static int native_set_clock_hook(lua_State *L)
 {
     if (!lua_isnoneornil(L, 1))
@@ -65,6 +73,7 @@ static const luaL_Reg native_funcs[] = {
     {"udp", native_udp},
     {"set_clock_hook", native_set_clock_hook},
     {"sleep", native_sleep},
+    {"set_tls_defaults", native_set_tls_defaults},
     {"now", native_now},
     {NULL, NULL},
 };

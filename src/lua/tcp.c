@@ -26,15 +26,6 @@
 #define DEFAULT_KEEPALIVE_MS 60000
 #define DEFAULT_POOL_SIZE 30
 
-typedef struct {
-    conn_t c;
-    long connect_timeout, send_timeout, read_timeout; /* ms; 0 = default */
-    int created;    /* connect() was called at least once */
-    int reused;     /* times the connection came out of the pool */
-    pool_t *pool;   /* the pool counting this connection, if any */
-    char *key;      /* the pool name of the last connect */
-    size_t keylen;
-} tcp_t;
 
 /* The iterator state of one receiveuntil() call. */
 typedef struct {
@@ -50,12 +41,12 @@ typedef struct {
 static const char clock_hook_key = 'k';
 static const char pool_set_key = 'p';
 
-static tcp_t *check_tcp(lua_State *L)
+tcp_t *tcp_check(lua_State *L)
 {
     return luaL_checkudata(L, 1, TCP_MT);
 }
 
-static long effective(long ms)
+long tcp_effective(long ms)
 {
     return ms > 0 ? ms : DEFAULT_TIMEOUT_MS;
 }
@@ -65,8 +56,7 @@ static int connected(const tcp_t *t)
     return t->c.fd >= 0;
 }
 
-/* Pushes nil and the text of an error status; returns 2. */
-static int push_error(lua_State *L, int rc)
+int tcp_push_error(lua_State *L, int rc)
 {
     char buf[128];
     lua_pushnil(L);
@@ -76,7 +66,7 @@ static int push_error(lua_State *L, int rc)
 
 static int push_closed(lua_State *L)
 {
-    return push_error(L, ERR_CLOSED);
+    return tcp_push_error(L, ERR_CLOSED);
 }
 
 void tcp_after_wait(lua_State *L)
@@ -183,8 +173,7 @@ static pool_set_t *get_pool_set(lua_State *L)
     return set;
 }
 
-/* Closes the socket's connection, if any, and lets its pool know. */
-static void release(tcp_t *t)
+void tcp_release(tcp_t *t)
 {
     conn_close(&t->c);
     if (t->pool != NULL) {
@@ -231,7 +220,7 @@ static int tcp_connect(lua_State *L)
     if (n != 2 && n != 3 && n != 4)
         return luaL_error(L, "ngx.socket connect: expecting 2, 3, or 4 "
                           "arguments (including the object), but seen %d", n);
-    t = check_tcp(L);
+    t = tcp_check(L);
     host = luaL_checklstring(L, 2, &len);
     if (lua_type(L, n) == LUA_TTABLE) {
         read_connect_opts(L, n, &opts); /* pushes the pool name */
@@ -266,11 +255,11 @@ static int tcp_connect(lua_State *L)
     } else {
         lua_pushvalue(L, -1);
     }
-    release(t);
+    tcp_release(t);
     set_key(L, t);
     t->created = 1;
     t->reused = 0;
-    deadline = io_deadline(effective(t->connect_timeout));
+    deadline = io_deadline(tcp_effective(t->connect_timeout));
 
     set = get_pool_set(L);
     pool = set != NULL ? pool_find(set, t->key, t->keylen) : NULL;
@@ -283,7 +272,7 @@ static int tcp_connect(lua_State *L)
     if (pool != NULL) {
         idle = pool_take(pool);
         if (idle != NULL) {
-            conn_adopt_fd(&t->c, idle->fd, idle->peer);
+            conn_adopt_fd(&t->c, idle->fd, &idle->tls, idle->peer);
             t->reused = idle->reused + 1;
             t->pool = pool;
             pool_item_free(idle);
@@ -294,15 +283,15 @@ static int tcp_connect(lua_State *L)
         t->pool = pool;
         if (pool->backlog >= 0) {
             if (pool->connections > pool->size + pool->backlog) {
-                release(t);
+                tcp_release(t);
                 lua_pushnil(L);
                 lua_pushliteral(L, "too many waiting connect operations");
                 return 2;
             }
             if (pool->connections > pool->size) {
                 wait_queued(deadline);
-                release(t);
-                rc = push_error(L, ERR_TIMEOUT);
+                tcp_release(t);
+                rc = tcp_push_error(L, ERR_TIMEOUT);
                 tcp_after_wait(L);
                 return rc;
             }
@@ -311,7 +300,7 @@ static int tcp_connect(lua_State *L)
 
     msg = host_parse_error(host, len);
     if (msg != NULL) {
-        release(t);
+        tcp_release(t);
         lua_pushnil(L);
         lua_pushfstring(L, "failed to parse host name \"%s\": %s", host, msg);
         return 2;
@@ -321,14 +310,14 @@ static int tcp_connect(lua_State *L)
         lua_pushinteger(L, 1);
         nret = 1;
     } else {
-        release(t);
+        tcp_release(t);
         if (rc == ERR_RESOLVE) {
             lua_pushnil(L);
             lua_pushfstring(L, "%s could not be resolved (3: Host not found)",
                             host);
             nret = 2;
         } else {
-            nret = push_error(L, rc);
+            nret = tcp_push_error(L, rc);
         }
     }
     tcp_after_wait(L);
@@ -342,7 +331,7 @@ static int tcp_bind(lua_State *L)
 
     if (n != 2)
         return luaL_error(L, "expecting 2 arguments, but got %d", n);
-    t = check_tcp(L);
+    t = tcp_check(L);
     if (conn_bind(&t->c, luaL_checkstring(L, 2)) != ERR_OK) {
         lua_pushnil(L);
         lua_pushliteral(L, "bad address");
@@ -364,7 +353,7 @@ static int tcp_send(lua_State *L)
     if (n != 2)
         return luaL_error(L, "expecting 2 arguments (including the object), "
                           "but got %d", n);
-    t = check_tcp(L);
+    t = tcp_check(L);
     if (!connected(t) || t->c.write_done)
         return push_closed(L);
     payload_check(L, 2, &p);
@@ -380,11 +369,11 @@ static int tcp_send(lua_State *L)
         return 1;
     }
     rc = conn_send(&t->c, p.data, p.len,
-                   io_deadline(effective(t->send_timeout)), &sent);
+                   io_deadline(tcp_effective(t->send_timeout)), &sent);
     if (rc == ERR_OK)
         lua_pushinteger(L, (lua_Integer)sent);
     else
-        push_error(L, rc);
+        tcp_push_error(L, rc);
     tcp_after_wait(L);
     return rc == ERR_OK ? 1 : 2;
 }
@@ -399,7 +388,7 @@ static int push_read(lua_State *L, tcp_t *t, int rc, conn_span_t *span)
         lua_pushlstring(L, span->p, span->n);
         nret = 1;
     } else {
-        push_error(L, rc);
+        tcp_push_error(L, rc);
         lua_pushlstring(L, span->p != NULL ? span->p : "", span->n);
         nret = 3;
     }
@@ -418,10 +407,10 @@ static int tcp_receive(lua_State *L)
     if (n != 1 && n != 2)
         return luaL_error(L, "expecting 1 or 2 arguments "
                           "(including the object), but got %d", n);
-    t = check_tcp(L);
+    t = tcp_check(L);
     if (!connected(t) || t->c.read_done)
         return push_closed(L);
-    deadline = io_deadline(effective(t->read_timeout));
+    deadline = io_deadline(tcp_effective(t->read_timeout));
 
     if (n == 1) {
         rc = conn_recv_line(&t->c, deadline, &span);
@@ -462,7 +451,7 @@ static int tcp_receiveany(lua_State *L)
     if (n != 2)
         return luaL_error(L, "expecting 2 arguments "
                           "(including the object), but got %d", n);
-    t = check_tcp(L);
+    t = tcp_check(L);
     if (!connected(t) || t->c.read_done)
         return push_closed(L);
     if (!compat_isnumber(L, 2))
@@ -471,7 +460,7 @@ static int tcp_receiveany(lua_State *L)
     if (max <= 0)
         return luaL_argerror(L, 2, "bad max argument");
     rc = conn_recv_any(&t->c, (size_t)max,
-                       io_deadline(effective(t->read_timeout)), &span);
+                       io_deadline(tcp_effective(t->read_timeout)), &span);
     return push_read(L, t, rc, &span);
 }
 
@@ -515,7 +504,7 @@ static int tcp_until_iter(lua_State *L)
         return 3;
     }
     rc = conn_recv_until(&t->c, u->m, u->inclusive, (size_t)size,
-                         io_deadline(effective(t->read_timeout)), &span,
+                         io_deadline(tcp_effective(t->read_timeout)), &span,
                          &found);
     if (rc == ERR_OK && found && size > 0)
         u->ended = 1;
@@ -542,7 +531,7 @@ static int tcp_receiveuntil(lua_State *L)
                               luaL_typename(L, -1));
         lua_pop(L, 1);
     }
-    check_tcp(L);
+    tcp_check(L);
     pat = luaL_checklstring(L, 2, &len);
     if (len == 0) {
         lua_pushnil(L);
@@ -573,10 +562,10 @@ static int tcp_close(lua_State *L)
     if (n != 1)
         return luaL_error(L, "expecting 1 argument "
                           "(including the object) but seen %d", n);
-    t = check_tcp(L);
+    t = tcp_check(L);
     if (!connected(t) || (t->c.read_done && t->c.write_done))
         return push_closed(L);
-    release(t);
+    tcp_release(t);
     lua_pushinteger(L, 1);
     return 1;
 }
@@ -600,19 +589,20 @@ static int tcp_setkeepalive(lua_State *L)
     tcp_t *t;
     pool_set_t *set;
     pool_t *pool;
+    tls_conn_t tls;
     long long timeout, size;
     int n = lua_gettop(L), state, fd;
 
     if (n < 1 || n > 3)
         return luaL_error(L, "expecting 1 to 3 arguments "
                           "(including the object), but got %d", n);
-    t = check_tcp(L);
+    t = tcp_check(L);
     timeout = opt_integer(L, 2, DEFAULT_KEEPALIVE_MS);
     size = opt_integer(L, 3, DEFAULT_POOL_SIZE);
     if (!connected(t) || t->c.read_done || t->c.write_done)
         return push_closed(L);
     /* nginx knows from epoll that the peer closed; we ask the kernel */
-    state = io_peek(t->c.fd);
+    state = conn_idle_state(&t->c);
     if (state == ERR_CLOSED)
         return push_closed(L);
     if (rbuf_len(&t->c.rb) > 0) {
@@ -622,7 +612,7 @@ static int tcp_setkeepalive(lua_State *L)
     }
     set = get_pool_set(L);
     if (set == NULL) {
-        release(t);
+        tcp_release(t);
         lua_pushinteger(L, 1);
         return 1;
     }
@@ -639,15 +629,16 @@ static int tcp_setkeepalive(lua_State *L)
     }
     if (state != 0) {
         /* the peer sent what nobody read: the next user would get it */
-        release(t);
+        tcp_release(t);
         lua_pushnil(L);
         lua_pushliteral(L, "connection in dubious state");
         return 2;
     }
-    fd = conn_release_fd(&t->c);
-    if (pool_put(pool, fd, t->reused, timeout > LONG_MAX ? LONG_MAX
-                                                         : (long)timeout,
-                 t->c.peer, t->pool == pool) != ERR_OK) {
+    fd = conn_release_fd(&t->c, &tls);
+    if (pool_put(pool, fd, &tls, t->reused,
+                 timeout > LONG_MAX ? LONG_MAX : (long)timeout, t->c.peer,
+                 t->pool == pool) != ERR_OK) {
+        tls_conn_close(&tls);
         close(fd);
         if (t->pool != NULL) {
             pool_detach(t->pool);
@@ -675,7 +666,7 @@ static int tcp_getreusedtimes(lua_State *L)
     if (n != 1)
         return luaL_error(L, "expecting 1 argument "
                           "(including the object), but got %d", n);
-    t = check_tcp(L);
+    t = tcp_check(L);
     if (!connected(t) || (t->c.read_done && t->c.write_done))
         return push_closed(L);
     lua_pushinteger(L, t->reused);
@@ -701,7 +692,7 @@ static int tcp_settimeout(lua_State *L)
     if (n != 2)
         return luaL_error(L, "ngx.socket settimeout: expecting 2 arguments "
                           "(including the object) but seen %d", n);
-    t = check_tcp(L);
+    t = tcp_check(L);
     ms = check_timeout(L, 2);
     t->connect_timeout = t->send_timeout = t->read_timeout = ms;
     return 0;
@@ -716,7 +707,7 @@ static int tcp_settimeouts(lua_State *L)
     if (n != 4)
         return luaL_error(L, "ngx.socket settimeout: expecting 4 arguments "
                           "(including the object) but seen %d", n);
-    t = check_tcp(L);
+    t = tcp_check(L);
     c = check_timeout(L, 2);
     s = check_timeout(L, 3);
     r = check_timeout(L, 4);
@@ -777,7 +768,7 @@ static int check_option(lua_State *L, tcp_t *t, int *level, int *opt)
 
 static int tcp_setoption(lua_State *L)
 {
-    tcp_t *t = check_tcp(L);
+    tcp_t *t = tcp_check(L);
     int level, opt, rc;
 
     lua_settop(L, 3);
@@ -805,7 +796,7 @@ static int tcp_setoption(lua_State *L)
 
 static int tcp_getoption(lua_State *L)
 {
-    tcp_t *t = check_tcp(L);
+    tcp_t *t = tcp_check(L);
     int level, opt, val = 0;
     socklen_t len = sizeof val;
 
@@ -825,7 +816,7 @@ static int tcp_getoption(lua_State *L)
 
 static int tcp_getfd(lua_State *L)
 {
-    tcp_t *t = check_tcp(L);
+    tcp_t *t = tcp_check(L);
     if (!connected(t))
         return push_closed(L);
     lua_pushinteger(L, t->c.fd);
@@ -834,7 +825,7 @@ static int tcp_getfd(lua_State *L)
 
 static int tcp_tostring(lua_State *L)
 {
-    tcp_t *t = check_tcp(L);
+    tcp_t *t = tcp_check(L);
     if (connected(t))
         lua_pushfstring(L, "tcp{%s}: %p", t->c.peer, (void *)t);
     else
@@ -845,8 +836,9 @@ static int tcp_tostring(lua_State *L)
 static int tcp_gc(lua_State *L)
 {
     tcp_t *t = luaL_checkudata(L, 1, TCP_MT);
-    release(t);
+    tcp_release(t);
     conn_free(&t->c);
+    tls_cert_free(&t->client);
     free(t->key);
     t->key = NULL;
     return 0;
@@ -877,6 +869,10 @@ static const luaL_Reg tcp_methods[] = {
     {"getfd", tcp_getfd},
     {"setkeepalive", tcp_setkeepalive},
     {"getreusedtimes", tcp_getreusedtimes},
+    {"sslhandshake", tcp_sslhandshake},
+    {"getsslsession", tcp_getsslsession},
+    {"setclientcert", tcp_setclientcert},
+    {"getpeercert", tcp_getpeercert},
     {NULL, NULL},
 };
 
@@ -912,6 +908,7 @@ static void open_pool_set(lua_State *L)
 void tcp_open(lua_State *L)
 {
     open_pool_set(L);
+    tcp_tls_open(L);
     luaL_newmetatable(L, UNTIL_MT);
     lua_pushcfunction(L, until_gc);
     lua_setfield(L, -2, "__gc");

@@ -1,9 +1,26 @@
+/* The native TCP socket type, shared by the files that implement its
+ * methods: tcp.c (connect, I/O, pool, options) and tcp_tls.c (TLS). */
 #ifndef LRLS_TCP_H
 #define LRLS_TCP_H
+
+#include "core/conn.h"
+#include "core/pool.h"
+#include "core/tls.h"
 
 #include <lua.h>
 
 #define TCP_MT "resty.luasocket.tcp"
+
+typedef struct {
+    conn_t c;
+    long connect_timeout, send_timeout, read_timeout; /* ms; 0 = default */
+    int created;    /* connect() was called at least once */
+    int reused;     /* times the connection came out of the pool */
+    pool_t *pool;   /* the pool counting this connection, if any */
+    char *key;      /* the pool name of the last connect */
+    size_t keylen;
+    tls_cert_t client; /* setclientcert's certificate, if any */
+} tcp_t;
 
 /* Registers the socket's metatables in the registry. */
 void tcp_open(lua_State *L);
@@ -15,5 +32,23 @@ void tcp_set_clock_hook(lua_State *L, int idx);
 /* Calls that hook, after a method waited: the embedding (nginx:
  * ngx.update_time) learns that time passed. Results already pushed stay. */
 void tcp_after_wait(lua_State *L);
+
+/* For the methods' implementations. */
+tcp_t *tcp_check(lua_State *L);
+long tcp_effective(long timeout_ms);
+/* Pushes nil and the text of an error status; returns 2. */
+int tcp_push_error(lua_State *L, int rc);
+/* Closes the socket's connection, if any, and lets its pool know. */
+void tcp_release(tcp_t *t);
+
+/* tcp_tls.c */
+void tcp_tls_open(lua_State *L);
+/* Applies new library-wide TLS defaults (the table at idx): pushes true,
+ * or nil and why; returns the number of results. */
+int tcp_tls_set_defaults(lua_State *L, int idx);
+int tcp_sslhandshake(lua_State *L);
+int tcp_getsslsession(lua_State *L);
+int tcp_setclientcert(lua_State *L);
+int tcp_getpeercert(lua_State *L);
 
 #endif

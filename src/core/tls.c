@@ -1,0 +1,533 @@
+#include "core/tls.h"
+#include "core/err.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0
+#endif
+
+#if OPENSSL_VERSION_NUMBER < 0x30000000L
+#define SSL_get1_peer_certificate SSL_get_peer_certificate
+#endif
+
+/* ---- a socket BIO that never raises SIGPIPE ---------------------------- */
+
+static int bio_fd(BIO *b)
+{
+    return (int)(intptr_t)BIO_get_data(b);
+}
+
+static int bio_write(BIO *b, const char *p, int n)
+{
+    ssize_t r;
+    BIO_clear_retry_flags(b);
+    do {
+        r = send(bio_fd(b), p, (size_t)n, MSG_NOSIGNAL);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        BIO_set_retry_write(b);
+    return (int)r;
+}
+
+static int bio_read(BIO *b, char *p, int n)
+{
+    ssize_t r;
+    BIO_clear_retry_flags(b);
+    do {
+        r = recv(bio_fd(b), p, (size_t)n, 0);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        BIO_set_retry_read(b);
+    return (int)r;
+}
+
+static long bio_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+    (void)b;
+    (void)num;
+    (void)ptr;
+    return cmd == BIO_CTRL_FLUSH ? 1 : 0;
+}
+
+static int bio_create(BIO *b)
+{
+    BIO_set_init(b, 1);
+    return 1;
+}
+
+static tls_bio_t *bio_new(void)
+{
+    tls_bio_t *b = calloc(1, sizeof *b);
+    if (b == NULL)
+        return NULL;
+    b->meth = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK,
+                           "resty.luasocket socket");
+    if (b->meth == NULL) {
+        free(b);
+        return NULL;
+    }
+    BIO_meth_set_write(b->meth, bio_write);
+    BIO_meth_set_read(b->meth, bio_read);
+    BIO_meth_set_ctrl(b->meth, bio_ctrl);
+    BIO_meth_set_create(b->meth, bio_create);
+    b->refs = 1;
+    return b;
+}
+
+static void bio_unref(tls_bio_t *b)
+{
+    if (b == NULL || --b->refs > 0)
+        return;
+    BIO_meth_free(b->meth);
+    free(b);
+}
+
+/* ---- sessions ----------------------------------------------------------- */
+
+tls_session_t *tls_session_new(void)
+{
+    tls_session_t *s = calloc(1, sizeof *s);
+    if (s != NULL)
+        s->refs = 1;
+    return s;
+}
+
+void tls_session_ref(tls_session_t *s)
+{
+    s->refs++;
+}
+
+void tls_session_unref(tls_session_t *s)
+{
+    if (s == NULL || --s->refs > 0)
+        return;
+    if (s->sess != NULL)
+        SSL_SESSION_free(s->sess);
+    free(s);
+}
+
+/* A connection's session holder (where new sessions go) is its app data. */
+static int on_new_session(SSL *ssl, SSL_SESSION *sess)
+{
+    tls_session_t *keep = SSL_get_app_data(ssl);
+    if (keep == NULL || !SSL_SESSION_is_resumable(sess))
+        return 0;
+    if (keep->sess != NULL)
+        SSL_SESSION_free(keep->sess);
+    keep->sess = sess;
+    return 1; /* we keep the reference */
+}
+
+/* ---- contexts ----------------------------------------------------------- */
+
+/* Where distributions keep their CA bundle, most common first. */
+static const char *const ca_bundles[] = {
+    "/etc/ssl/certs/ca-certificates.crt",              /* Debian, Alpine */
+    "/etc/pki/tls/certs/ca-bundle.crt",                /* RHEL, Fedora */
+    "/etc/ssl/ca-bundle.pem",                          /* openSUSE */
+    "/etc/ssl/cert.pem",                               /* macOS, Alpine */
+    "/opt/homebrew/etc/openssl@3/cert.pem",            /* Homebrew arm64 */
+    "/usr/local/etc/openssl@3/cert.pem",               /* Homebrew x86 */
+    "/usr/local/etc/openssl/cert.pem",
+};
+
+static const char *system_ca_bundle(void)
+{
+    size_t i;
+    for (i = 0; i < sizeof ca_bundles / sizeof ca_bundles[0]; i++)
+        if (access(ca_bundles[i], R_OK) == 0)
+            return ca_bundles[i];
+    return NULL;
+}
+
+static int ctx_error(tls_ctx_t *t, const char *what, char *err, size_t len)
+{
+    unsigned long e = ERR_get_error();
+    char reason[200];
+
+    ERR_error_string_n(e, reason, sizeof reason);
+    snprintf(err, len, "%s: %s", what, e ? reason : "failed");
+    ERR_clear_error();
+    tls_ctx_free(t);
+    return ERR_TLS_CTX;
+}
+
+int tls_ctx_init(tls_ctx_t *t, const tls_opts_t *o, char *err, size_t len)
+{
+    const char *bundle;
+
+    t->bio = NULL;
+    t->ctx = SSL_CTX_new(TLS_client_method());
+    if (t->ctx == NULL)
+        return ctx_error(t, "SSL_CTX_new", err, len);
+    SSL_CTX_set_min_proto_version(t->ctx, o->min_version ? o->min_version
+                                                         : TLS1_2_VERSION);
+    if (o->max_version)
+        SSL_CTX_set_max_proto_version(t->ctx, o->max_version);
+#ifdef SSL_OP_IGNORE_UNEXPECTED_EOF
+    /* a peer that closes without close_notify is a closed peer, not an
+     * error, as for plain TCP */
+    SSL_CTX_set_options(t->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+#endif
+    SSL_CTX_set_mode(t->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE
+                                 | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    SSL_CTX_set_session_cache_mode(t->ctx, SSL_SESS_CACHE_CLIENT
+                                               | SSL_SESS_CACHE_NO_INTERNAL);
+    SSL_CTX_sess_set_new_cb(t->ctx, on_new_session);
+    if (o->ciphers && !SSL_CTX_set_cipher_list(t->ctx, o->ciphers))
+        return ctx_error(t, "bad ciphers", err, len);
+    if (o->ciphersuites && !SSL_CTX_set_ciphersuites(t->ctx, o->ciphersuites))
+        return ctx_error(t, "bad ciphersuites", err, len);
+    if (o->verify_depth >= 0)
+        SSL_CTX_set_verify_depth(t->ctx, o->verify_depth);
+
+    if (o->cafile || o->capath) {
+        if (!SSL_CTX_load_verify_locations(t->ctx, o->cafile, o->capath))
+            return ctx_error(t, "cannot load the CA certificates", err, len);
+    } else if ((bundle = system_ca_bundle()) != NULL) {
+        if (!SSL_CTX_load_verify_locations(t->ctx, bundle, NULL))
+            return ctx_error(t, "cannot load the system CA bundle", err, len);
+    } else {
+        SSL_CTX_set_default_verify_paths(t->ctx);
+    }
+    if (o->certfile
+        && !SSL_CTX_use_certificate_chain_file(t->ctx, o->certfile))
+        return ctx_error(t, "cannot load the client certificate", err, len);
+    if (o->keyfile
+        && !SSL_CTX_use_PrivateKey_file(t->ctx, o->keyfile, SSL_FILETYPE_PEM))
+        return ctx_error(t, "cannot load the client key", err, len);
+
+    t->bio = bio_new();
+    if (t->bio == NULL)
+        return ctx_error(t, "BIO_meth_new", err, len);
+    return ERR_OK;
+}
+
+void tls_ctx_free(tls_ctx_t *t)
+{
+    if (t->ctx != NULL)
+        SSL_CTX_free(t->ctx);
+    bio_unref(t->bio);
+    t->ctx = NULL;
+    t->bio = NULL;
+}
+
+/* ---- client certificates ------------------------------------------------ */
+
+int tls_cert_parse(tls_cert_t *c, const char *cert_pem, size_t cert_len,
+                   const char *key_pem, size_t key_len)
+{
+    BIO *b;
+    X509 *x;
+    int rc = ERR_OK;
+
+    memset(c, 0, sizeof *c);
+    b = BIO_new_mem_buf(cert_pem, (int)cert_len);
+    if (b == NULL)
+        return ERR_NOMEM;
+    c->cert = PEM_read_bio_X509(b, NULL, NULL, NULL);
+    c->chain = sk_X509_new_null();
+    while (c->cert != NULL && c->chain != NULL
+           && (x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL)
+        sk_X509_push(c->chain, x);
+    BIO_free(b);
+    if (c->cert == NULL || c->chain == NULL)
+        rc = ERR_TLS_CERT;
+    if (rc == ERR_OK) {
+        b = BIO_new_mem_buf(key_pem, (int)key_len);
+        c->key = b ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
+        BIO_free(b);
+        if (c->key == NULL)
+            rc = ERR_TLS_KEY;
+        else if (!X509_check_private_key(c->cert, c->key))
+            rc = ERR_TLS_KEY;
+    }
+    ERR_clear_error();
+    if (rc != ERR_OK)
+        tls_cert_free(c);
+    return rc;
+}
+
+void tls_cert_free(tls_cert_t *c)
+{
+    X509_free(c->cert);
+    if (c->chain != NULL)
+        sk_X509_pop_free(c->chain, X509_free);
+    EVP_PKEY_free(c->key);
+    memset(c, 0, sizeof *c);
+}
+
+/* ---- handshake ---------------------------------------------------------- */
+
+static int is_ip_literal(const char *name)
+{
+    unsigned char buf[sizeof(struct in6_addr)];
+    return inet_pton(AF_INET, name, buf) == 1
+           || inet_pton(AF_INET6, name, buf) == 1;
+}
+
+/* The name check ngx_lua does after the chain check, with OpenSSL's
+ * matcher: wildcards only as a whole left-most label, IP literals against
+ * IP address SANs. */
+static int host_matches(SSL *ssl, const char *name)
+{
+    X509 *cert = SSL_get1_peer_certificate(ssl);
+    int ok;
+
+    if (cert == NULL)
+        return 0;
+    if (is_ip_literal(name))
+        ok = X509_check_ip_asc(cert, name, 0) == 1;
+    else
+        ok = X509_check_host(cert, name, 0,
+                             X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, NULL) == 1;
+    X509_free(cert);
+    return ok;
+}
+
+/* Accepts every chain during the handshake: the verdict is read after it,
+ * so that errors carry OpenSSL's verify code, as ngx_lua reports them. */
+static int verify_later(int ok, X509_STORE_CTX *store)
+{
+    (void)ok;
+    (void)store;
+    return 1;
+}
+
+static int setup(tls_ctx_t *t, SSL *ssl, int fd, const tls_hs_t *hs)
+{
+    BIO *b = BIO_new(t->bio->meth);
+    int i;
+
+    if (b == NULL)
+        return ERR_NOMEM;
+    BIO_set_data(b, (void *)(intptr_t)fd);
+    SSL_set_bio(ssl, b, b);
+    if (hs->server_name && !is_ip_literal(hs->server_name)
+        && !SSL_set_tlsext_host_name(ssl, hs->server_name))
+        return ERR_TLS_HANDSHAKE;
+    if (hs->verify)
+        SSL_set_verify(ssl, SSL_VERIFY_PEER, verify_later);
+    if (hs->resume && hs->resume->sess && !SSL_set_session(ssl, hs->resume->sess))
+        return ERR_TLS_HANDSHAKE;
+    if (hs->keep) {
+        SSL_set_app_data(ssl, hs->keep);
+        tls_session_ref(hs->keep);
+    }
+    if (hs->client) {
+        if (!SSL_use_certificate(ssl, hs->client->cert)
+            || !SSL_use_PrivateKey(ssl, hs->client->key))
+            return ERR_TLS_CERT;
+        for (i = 0; i < sk_X509_num(hs->client->chain); i++)
+            if (!SSL_add1_chain_cert(ssl, sk_X509_value(hs->client->chain, i)))
+                return ERR_TLS_CERT;
+    }
+    return ERR_OK;
+}
+
+/* Waits for what OpenSSL said it needs after a call that returned r. */
+static int wait_for(SSL *ssl, int fd, int r, io_ms deadline)
+{
+    switch (SSL_get_error(ssl, r)) {
+    case SSL_ERROR_WANT_READ:
+        return io_wait(fd, 0, deadline);
+    case SSL_ERROR_WANT_WRITE:
+        return io_wait(fd, 1, deadline);
+    default:
+        return ERR_TLS_HANDSHAKE;
+    }
+}
+
+int tls_handshake(tls_ctx_t *t, int fd, const tls_hs_t *hs, io_ms deadline,
+                  tls_conn_t *out, long *verify_code)
+{
+    int rc, r;
+
+    memset(out, 0, sizeof *out);
+    *verify_code = 0;
+    out->ssl = SSL_new(t->ctx);
+    if (out->ssl == NULL)
+        return ERR_NOMEM;
+    out->bio = t->bio;
+    t->bio->refs++;
+    rc = setup(t, out->ssl, fd, hs);
+    while (rc == ERR_OK) {
+        ERR_clear_error();
+        r = SSL_connect(out->ssl);
+        if (r == 1)
+            break;
+        rc = wait_for(out->ssl, fd, r, deadline);
+    }
+    ERR_clear_error();
+    if (rc == ERR_OK && hs->verify) {
+        long v = SSL_get_verify_result(out->ssl);
+        if (v != X509_V_OK) {
+            *verify_code = v;
+            rc = ERR_TLS_VERIFY;
+        } else if (hs->server_name && !host_matches(out->ssl,
+                                                    hs->server_name)) {
+            rc = ERR_TLS_HOST;
+        }
+    }
+    if (rc == ERR_OK && hs->keep != NULL && hs->keep->sess == NULL) {
+        /* a resumed TLS 1.2 session is not announced as new: keep it so
+         * that the next handshake can resume too */
+        SSL_SESSION *sess = SSL_get1_session(out->ssl);
+        if (sess != NULL && SSL_SESSION_is_resumable(sess))
+            hs->keep->sess = sess;
+        else if (sess != NULL)
+            SSL_SESSION_free(sess);
+    }
+    if (rc == ERR_OK && hs->server_name
+        && (out->name = strdup(hs->server_name)) == NULL)
+        rc = ERR_NOMEM;
+    out->verify = hs->verify;
+    if (rc != ERR_OK)
+        tls_conn_close(out);
+    return rc;
+}
+
+/* ---- I/O ------------------------------------------------------------------ */
+
+/* The status of a failed SSL_read/SSL_write that needs no waiting. */
+static int io_failure(SSL *ssl, int r)
+{
+    int e = SSL_get_error(ssl, r), saved = errno;
+    ERR_clear_error();
+    if (e == SSL_ERROR_ZERO_RETURN)
+        return ERR_CLOSED;
+    if (e == SSL_ERROR_SYSCALL)
+        return r == 0 || saved == 0 ? ERR_CLOSED : saved;
+    return ERR_TLS_IO;
+}
+
+int tls_read(SSL *ssl, int fd, char *p, size_t max, io_ms deadline,
+             size_t *got)
+{
+    int n = max > INT32_MAX ? INT32_MAX : (int)max, r, e, rc;
+
+    *got = 0;
+    for (;;) {
+        ERR_clear_error();
+        r = SSL_read(ssl, p, n);
+        if (r > 0) {
+            *got = (size_t)r;
+            return ERR_OK;
+        }
+        e = SSL_get_error(ssl, r);
+        if (e == SSL_ERROR_WANT_READ)
+            rc = io_wait(fd, 0, deadline);
+        else if (e == SSL_ERROR_WANT_WRITE)
+            rc = io_wait(fd, 1, deadline);
+        else
+            return io_failure(ssl, r);
+        if (rc != ERR_OK)
+            return rc;
+    }
+}
+
+int tls_write_all(SSL *ssl, int fd, const char *p, size_t n, io_ms deadline,
+                  size_t *sent)
+{
+    size_t done = 0;
+    int r, e, rc;
+
+    while (done < n) {
+        size_t left = n - done;
+        ERR_clear_error();
+        r = SSL_write(ssl, p + done, left > INT32_MAX ? INT32_MAX : (int)left);
+        if (r > 0) {
+            done += (size_t)r;
+            continue;
+        }
+        e = SSL_get_error(ssl, r);
+        if (e == SSL_ERROR_WANT_WRITE)
+            rc = io_wait(fd, 1, deadline);
+        else if (e == SSL_ERROR_WANT_READ)
+            rc = io_wait(fd, 0, deadline);
+        else
+            rc = io_failure(ssl, r);
+        if (rc == ERR_CLOSED)
+            rc = EPIPE;
+        if (rc != ERR_OK) {
+            *sent = done;
+            return rc;
+        }
+    }
+    *sent = done;
+    return ERR_OK;
+}
+
+int tls_idle_state(SSL *ssl, int fd)
+{
+    char c;
+    int r, state;
+
+    for (;;) {
+        state = io_peek(fd);
+        if (state != 1)
+            return state;
+        /* records are waiting: let OpenSSL take what is protocol only */
+        ERR_clear_error();
+        r = SSL_read(ssl, &c, 1);
+        if (r > 0)
+            return 1; /* and that byte is lost: the connection is spoilt */
+        if (SSL_get_error(ssl, r) != SSL_ERROR_WANT_READ)
+            return io_failure(ssl, r);
+    }
+}
+
+void tls_conn_close(tls_conn_t *t)
+{
+    if (t->ssl != NULL) {
+        tls_session_t *keep = SSL_get_app_data(t->ssl);
+        ERR_clear_error();
+        /* one try: close_notify goes out if the socket takes it right now */
+        if (SSL_is_init_finished(t->ssl))
+            SSL_shutdown(t->ssl);
+        ERR_clear_error();
+        SSL_free(t->ssl);
+        tls_session_unref(keep);
+    }
+    bio_unref(t->bio);
+    free(t->name);
+    memset(t, 0, sizeof *t);
+}
+
+char *tls_peer_cert_pem(SSL *ssl, size_t *len)
+{
+    X509 *cert = SSL_get1_peer_certificate(ssl);
+    BIO *b;
+    char *data, *out = NULL;
+    long n;
+
+    if (cert == NULL)
+        return NULL;
+    b = BIO_new(BIO_s_mem());
+    if (b != NULL && PEM_write_bio_X509(b, cert)) {
+        n = BIO_get_mem_data(b, &data);
+        out = malloc((size_t)n);
+        if (out != NULL) {
+            memcpy(out, data, (size_t)n);
+            *len = (size_t)n;
+        }
+    }
+    BIO_free(b);
+    X509_free(cert);
+    return out;
+}
+
+SSL_SESSION *tls_current_session(SSL *ssl)
+{
+    return SSL_get1_session(ssl);
+}

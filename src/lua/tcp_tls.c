@@ -1,0 +1,374 @@
+/* The TLS methods of the native TCP socket (sslhandshake, getsslsession,
+ * setclientcert, getpeercert), the session type, and the per-state TLS
+ * context built from the library-wide defaults. */
+#include "lua/compat.h"
+#include "lua/tcp.h"
+
+#include "core/err.h"
+
+#include <openssl/x509.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SESSION_MT "resty.luasocket.session"
+#define TLS_STATE_MT "resty.luasocket.tls"
+
+/* The TLS context of a Lua state, rebuilt when the defaults change. */
+typedef struct {
+    tls_ctx_t ctx;
+    int built;
+} tls_state_t;
+
+typedef struct {
+    tls_session_t *s;
+} session_ud_t;
+
+/* The address of this constant is the registry key of the state's TLS
+ * context. */
+static const char tls_state_key = 't';
+
+static tls_state_t *tls_state(lua_State *L)
+{
+    tls_state_t *st;
+    lua_pushlightuserdata(L, (void *)&tls_state_key);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    st = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return st;
+}
+
+/* ---- sessions ----------------------------------------------------------- */
+
+static session_ud_t *push_session(lua_State *L, tls_session_t *s)
+{
+    session_ud_t *u = lua_newuserdata(L, sizeof *u);
+    u->s = s;
+    luaL_getmetatable(L, SESSION_MT);
+    lua_setmetatable(L, -2);
+    return u;
+}
+
+static int session_gc(lua_State *L)
+{
+    session_ud_t *u = luaL_checkudata(L, 1, SESSION_MT);
+    tls_session_unref(u->s);
+    u->s = NULL;
+    return 0;
+}
+
+static int session_tostring(lua_State *L)
+{
+    session_ud_t *u = luaL_checkudata(L, 1, SESSION_MT);
+    lua_pushfstring(L, "ssl session%s: %p",
+                    u->s && u->s->sess ? "" : " (none yet)", (void *)u);
+    return 1;
+}
+
+/* ---- defaults and the context ------------------------------------------- */
+
+static int version_of(const char *name)
+{
+    static const struct {
+        const char *name;
+        int version;
+    } versions[] = {
+        {"TLSv1", TLS1_VERSION},
+        {"TLSv1.1", TLS1_1_VERSION},
+        {"TLSv1.2", TLS1_2_VERSION},
+        {"TLSv1.3", TLS1_3_VERSION},
+    };
+    size_t i;
+    for (i = 0; i < sizeof versions / sizeof versions[0]; i++)
+        if (strcmp(name, versions[i].name) == 0)
+            return versions[i].version;
+    return -1;
+}
+
+static const char *opt_string(lua_State *L, int idx, const char *key)
+{
+    const char *v;
+    lua_getfield(L, idx, key);
+    v = lua_tostring(L, -1); /* the table keeps the string alive */
+    lua_pop(L, 1);
+    return v;
+}
+
+int tcp_tls_set_defaults(lua_State *L, int idx)
+{
+    tls_state_t *st = tls_state(L);
+    tls_opts_t o;
+    tls_ctx_t fresh;
+    char err[256];
+    const char *v;
+
+    memset(&o, 0, sizeof o);
+    o.verify_depth = -1;
+    o.cafile = opt_string(L, idx, "cafile");
+    o.capath = opt_string(L, idx, "capath");
+    o.ciphers = opt_string(L, idx, "ciphers");
+    o.ciphersuites = opt_string(L, idx, "ciphersuites");
+    o.certfile = opt_string(L, idx, "certificate");
+    o.keyfile = opt_string(L, idx, "key");
+    if ((v = opt_string(L, idx, "min_protocol")) != NULL
+        && (o.min_version = version_of(v)) < 0)
+        return lua_pushnil(L), lua_pushfstring(L, "bad min_protocol: %s", v), 2;
+    if ((v = opt_string(L, idx, "max_protocol")) != NULL
+        && (o.max_version = version_of(v)) < 0)
+        return lua_pushnil(L), lua_pushfstring(L, "bad max_protocol: %s", v), 2;
+    lua_getfield(L, idx, "depth");
+    if (lua_isnumber(L, -1))
+        o.verify_depth = (int)lua_tonumber(L, -1);
+    lua_pop(L, 1);
+
+    if (tls_ctx_init(&fresh, &o, err, sizeof err) != ERR_OK) {
+        lua_pushnil(L);
+        lua_pushstring(L, err);
+        return 2;
+    }
+    if (st->built)
+        tls_ctx_free(&st->ctx);
+    st->ctx = fresh;
+    st->built = 1;
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* The state's context, built with the system defaults on first use. */
+static tls_ctx_t *context(lua_State *L, char *err, size_t len)
+{
+    tls_state_t *st = tls_state(L);
+    tls_opts_t o;
+
+    if (st->built)
+        return &st->ctx;
+    memset(&o, 0, sizeof o);
+    o.verify_depth = -1;
+    if (tls_ctx_init(&st->ctx, &o, err, len) != ERR_OK)
+        return NULL;
+    st->built = 1;
+    return &st->ctx;
+}
+
+static int tls_state_gc(lua_State *L)
+{
+    tls_state_t *st = lua_touserdata(L, 1);
+    if (st->built)
+        tls_ctx_free(&st->ctx);
+    st->built = 0;
+    return 0;
+}
+
+/* ---- methods ------------------------------------------------------------- */
+
+/* A reused pooled connection: its handshake is done; it may serve only a
+ * handshake for the name and verify setting it was made with, where
+ * ngx_lua would silently hand out a connection verified for another. */
+static int reuse_handshake(lua_State *L, tcp_t *t, const char *name,
+                           int verify, int want_session)
+{
+    const tls_conn_t *tls = &t->c.tls;
+    int same_name = (name == NULL && tls->name == NULL)
+                    || (name != NULL && tls->name != NULL
+                        && strcmp(name, tls->name) == 0);
+
+    if (!same_name || (verify && !tls->verify)) {
+        tcp_release(t);
+        lua_pushnil(L);
+        lua_pushfstring(L, "reused connection was made for %s%s%s, "
+                        "not for this handshake",
+                        tls->verify ? "a verified handshake" : "an "
+                                                               "unverified "
+                                                               "handshake",
+                        tls->name ? " to " : "",
+                        tls->name ? tls->name : "");
+        return 2;
+    }
+    if (!want_session) {
+        lua_pushboolean(L, 1);
+        return 1;
+    }
+    return tcp_getsslsession(L);
+}
+
+int tcp_sslhandshake(lua_State *L)
+{
+    tcp_t *t;
+    session_ud_t *resume = NULL;
+    tls_session_t *keep = NULL;
+    tls_ctx_t *ctx;
+    tls_hs_t hs;
+    char err[256];
+    long code;
+    int n = lua_gettop(L), rc, want_session;
+
+    if (n < 1 || n > 5)
+        return luaL_error(L, "ngx.socket sslhandshake: expecting 1 ~ 5 "
+                          "arguments (including the object), but seen %d", n);
+    t = tcp_check(L);
+    lua_settop(L, 5);
+    want_session = !(lua_type(L, 2) == LUA_TBOOLEAN && !lua_toboolean(L, 2));
+    resume = compat_testudata(L, 2, SESSION_MT);
+    memset(&hs, 0, sizeof hs);
+    hs.server_name = lua_isnil(L, 3) ? NULL : luaL_checkstring(L, 3);
+    hs.verify = lua_toboolean(L, 4);
+    if (hs.server_name != NULL && hs.server_name[0] == '\0')
+        hs.server_name = NULL;
+
+    if (t->c.fd < 0 || t->c.read_done || t->c.write_done)
+        return tcp_push_error(L, ERR_CLOSED);
+    if (t->c.tls.ssl != NULL) {
+        if (resume != NULL) {
+            lua_pushvalue(L, 2);
+            return 1;
+        }
+        return reuse_handshake(L, t, hs.server_name, hs.verify, want_session);
+    }
+    ctx = context(L, err, sizeof err);
+    if (ctx == NULL) {
+        lua_pushnil(L);
+        lua_pushstring(L, err);
+        return 2;
+    }
+    if (want_session) {
+        keep = tls_session_new();
+        if (keep == NULL)
+            return luaL_error(L, "no memory");
+        /* the Lua object owns the holder from here, so an error below
+         * leaks nothing */
+        push_session(L, keep);
+    }
+    hs.resume = resume != NULL ? resume->s : NULL;
+    hs.keep = keep;
+    hs.client = t->client.cert != NULL ? &t->client : NULL;
+
+    rc = conn_starttls(&t->c, ctx, &hs,
+                       io_deadline(tcp_effective(t->connect_timeout)), &code);
+    if (rc != ERR_OK) {
+        tcp_release(t);
+        lua_pushnil(L);
+        if (rc == ERR_TLS_VERIFY)
+            lua_pushfstring(L, "%d: %s", (int)code,
+                            X509_verify_cert_error_string(code));
+        else
+            lua_pushstring(L, err_text(rc, err, sizeof err));
+        tcp_after_wait(L);
+        return 2;
+    }
+    if (!want_session)
+        lua_pushboolean(L, 1);
+    tcp_after_wait(L);
+    return 1;
+}
+
+int tcp_getsslsession(lua_State *L)
+{
+    tcp_t *t = tcp_check(L);
+    tls_session_t *s;
+
+    if (t->c.fd < 0)
+        return tcp_push_error(L, ERR_CLOSED);
+    if (t->c.tls.ssl == NULL) {
+        lua_pushnil(L);
+        lua_pushliteral(L, "no ssl session");
+        return 2;
+    }
+    s = tls_session_new();
+    if (s == NULL)
+        return luaL_error(L, "no memory");
+    push_session(L, s);
+    s->sess = tls_current_session(t->c.tls.ssl);
+    return 1;
+}
+
+int tcp_setclientcert(lua_State *L)
+{
+    tcp_t *t = tcp_check(L);
+    size_t clen, klen;
+    const char *cert, *key;
+    int rc;
+
+    lua_settop(L, 3);
+    if (lua_isnil(L, 2) && lua_isnil(L, 3)) {
+        tls_cert_free(&t->client);
+        lua_pushboolean(L, 1);
+        return 1;
+    }
+    if (lua_isnil(L, 2) || lua_isnil(L, 3)) {
+        lua_pushnil(L);
+        lua_pushliteral(L, "client certificate must be supplied with "
+                           "corresponding private key");
+        return 2;
+    }
+    if (lua_type(L, 2) != LUA_TSTRING) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "bad cert arg: string expected, got %s",
+                        luaL_typename(L, 2));
+        return 2;
+    }
+    if (lua_type(L, 3) != LUA_TSTRING) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "bad pkey arg: string expected, got %s",
+                        luaL_typename(L, 3));
+        return 2;
+    }
+    cert = lua_tolstring(L, 2, &clen);
+    key = lua_tolstring(L, 3, &klen);
+    tls_cert_free(&t->client);
+    rc = tls_cert_parse(&t->client, cert, clen, key, klen);
+    if (rc != ERR_OK)
+        return tcp_push_error(L, rc);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+int tcp_getpeercert(lua_State *L)
+{
+    tcp_t *t = tcp_check(L);
+    size_t len = 0;
+    char *pem;
+
+    if (t->c.fd < 0)
+        return tcp_push_error(L, ERR_CLOSED);
+    if (t->c.tls.ssl == NULL) {
+        lua_pushnil(L);
+        lua_pushliteral(L, "no ssl session");
+        return 2;
+    }
+    pem = tls_peer_cert_pem(t->c.tls.ssl, &len);
+    if (pem == NULL) {
+        lua_pushnil(L);
+        lua_pushliteral(L, "no peer certificate");
+        return 2;
+    }
+    lua_pushlstring(L, pem, len);
+    free(pem);
+    return 1;
+}
+
+void tcp_tls_open(lua_State *L)
+{
+    tls_state_t *st;
+
+    luaL_newmetatable(L, SESSION_MT);
+    lua_pushcfunction(L, session_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, session_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+
+    lua_pushlightuserdata(L, (void *)&tls_state_key);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    if (!lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return;
+    }
+    lua_pop(L, 1);
+    lua_pushlightuserdata(L, (void *)&tls_state_key);
+    st = lua_newuserdata(L, sizeof *st);
+    memset(st, 0, sizeof *st);
+    luaL_newmetatable(L, TLS_STATE_MT);
+    lua_pushcfunction(L, tls_state_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
+    lua_rawset(L, LUA_REGISTRYINDEX);
+}
