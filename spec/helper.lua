@@ -78,9 +78,135 @@ function M.peer(script, opts)
     return peer
 end
 
--- stop every peer still running (the runner calls it after each test)
+-- ---- real servers: redis-server and memcached ------------------------------
+
+local servers = {}      -- pid -> server, the ones not stopped yet
+
+-- is process PID still running (not gone, not a zombie waiting for pclose)?
+local function running(pid)
+    local stat = read_file("/proc/" .. pid .. "/stat")
+    return stat ~= nil and not stat:match("^%d+ %b() Z")
+end
+
+local function stop_server(srv)
+    if srv.stopped then return end
+    srv.stopped = true
+    servers[srv.pid] = nil
+    local native = require "resty.luasocket.native"
+    os.execute("kill " .. srv.pid .. " 2>/dev/null")
+    for _ = 1, 100 do                   -- up to 5 s, then SIGKILL
+        if not running(srv.pid) then break end
+        native.sleep(0.05)
+    end
+    if running(srv.pid) then os.execute("kill -9 " .. srv.pid .. " 2>/dev/null") end
+    srv.pipe:close()                    -- reaps it: it has exited by now
+    os.execute("rm -rf " .. shell_quote(srv.dir))
+end
+
+local function random_port()
+    local f = assert(io.open("/dev/urandom", "rb"))
+    local b1, b2 = f:read(2):byte(1, 2)
+    f:close()
+    return 20000 + (b1 * 256 + b2) % 40000
+end
+
+-- a native socket connected to 127.0.0.1:port (500 ms timeouts), or nil
+local function dial(port)
+    local native = require "resty.luasocket.native"
+    local sock = native.tcp()
+    sock:settimeout(500)
+    if sock:connect("127.0.0.1", port) then return sock end
+    return nil
+end
+
+local kinds = {
+    redis = {
+        bin = "redis-server",
+        args = function(port, dir)
+            return "--bind 127.0.0.1 --port " .. port .. " --save '' --appendonly no"
+                   .. " --daemonize no --protected-mode yes --logfile ''"
+                   .. " --dir " .. shell_quote(dir)
+        end,
+        -- INFO's process_id tells our server from anything else on the port
+        pid_of = function(sock)
+            sock:send("INFO server\r\n")
+            local size = tonumber((sock:receive("*l") or ""):match("^%$(%d+)$"))
+            local info = size and sock:receive(size)
+            return info and info:match("process_id:(%d+)")
+        end,
+    },
+    memcached = {
+        bin = "memcached",
+        args = function(port)
+            -- -U 0: no UDP; -u: memcached refuses to run as root without it
+            return "-l 127.0.0.1 -p " .. port .. " -U 0 -m 16 -c 64 -t 1 -u \"$(id -un)\""
+        end,
+        pid_of = function(sock)
+            sock:send("stats\r\n")
+            for _ = 1, 200 do
+                local line = sock:receive("*l")
+                if not line or line == "END" then return nil end
+                local pid = line:match("^STAT pid (%d+)$")
+                if pid then return pid end
+            end
+        end,
+    },
+}
+
+local function pid_on(kind, port)
+    local sock = dial(port)
+    if not sock then return nil end
+    local pid = kinds[kind].pid_of(sock)
+    sock:close()
+    return pid
+end
+
+-- server(kind): a redis-server ("redis") or memcached ("memcached") of our
+-- own on 127.0.0.1, on a free random port, keeping nothing on disk. Waits
+-- (at most 10 s per attempt, 5 attempts on ports found taken) until the
+-- server answers with its own PID. Returns {pid =, port =, host =, log =,
+-- stop = function}; stop_all (after every test) stops it by its PID.
+function M.server(kind)
+    local k = assert(kinds[kind], "unknown server kind")
+    local native = require "resty.luasocket.native"
+    local last_err
+    for _ = 1, 5 do
+        local port = random_port()
+        local busy = dial(port)
+        if busy then
+            busy:close()
+        else
+            local dp = assert(io.popen("mktemp -d /tmp/luasocket-" .. kind .. ".XXXXXX"))
+            local dir = dp:read("*l")
+            dp:close()
+            local log = dir .. "/log"
+            local pipe = assert(io.popen("echo $$; exec " .. k.bin .. " " .. k.args(port, dir)
+                                         .. " >" .. shell_quote(log) .. " 2>&1", "r"))
+            local pid = pipe:read("*l")
+            local srv = {pid = pid, pipe = pipe, dir = dir, log = log,
+                         port = port, host = "127.0.0.1"}
+            srv.stop = function() stop_server(srv) end
+            if not (pid and pid:match("^%d+$")) then
+                pipe:close()
+                error(kind .. " did not start: no pid", 2)
+            end
+            servers[pid] = srv
+            for _ = 1, 200 do           -- 10 s
+                if pid_on(kind, port) == pid then return srv end
+                if not running(pid) then break end
+                native.sleep(0.05)
+            end
+            last_err = read_file(log) or "(no log)"
+            stop_server(srv)
+        end
+    end
+    error(kind .. " did not start on 127.0.0.1: " .. tostring(last_err), 2)
+end
+
+-- stop every peer and server still running (the runner calls it after each test)
 function M.stop_all()
     for _, peer in pairs(live) do stop(peer) end
+    for _, srv in pairs(servers) do stop_server(srv) end
 end
 
 -- the number of sockets this process holds open

@@ -6,12 +6,12 @@
 # failure counts as one failure, so a crash can never pass.
 #
 #   LUAS="luajit lua5.1 lua5.4" sh tests/run.sh [suite...]
-#   suites: c spec diff phase asan valgrind lint (default: all)
+#   suites: c spec diff phase clients fork asan valgrind lint (default: all)
 set -u
 cd "$(dirname "$0")/.."
 
 LUAS=${LUAS:-luajit}
-suites=${*:-c spec diff phase asan valgrind lint}
+suites=${*:-c spec diff phase clients fork asan valgrind lint}
 passed=0
 failed=0
 log=$(mktemp)
@@ -65,6 +65,12 @@ for s in $suites; do
         ;;
     phase)
         run_suite "phase: nginx" bash t/phase/run.sh
+        ;;
+    clients)
+        run_suite "clients: lua-resty clients in nginx" bash t/clients/run.sh
+        ;;
+    fork)
+        [ -f t/fork/run.sh ] && run_suite "fork: pools across fork" bash t/fork/run.sh
         ;;
     asan)
         run_suite "asan: spec under ASan+UBSan (lua5.4)" \

@@ -4,8 +4,9 @@
 # so both work on a fresh Debian 12 machine.
 #
 # Packages already installed are not touched; apt-get runs through sudo when
-# not root. System services that come with nginx and redis-server are kept
-# from starting during the install: the tests start their own on random ports.
+# not root. System services that come with nginx, redis-server and memcached
+# are kept from starting during the install: the tests start their own on
+# random ports.
 set -euo pipefail
 
 packages=(
@@ -18,6 +19,9 @@ packages=(
   # build and test tools
   gcc clang make pkg-config libssl-dev valgrind lua-check luarocks
   redis-server curl ca-certificates procps
+  # unmodified lua-resty clients and their servers, for spec/clients_spec.lua
+  # and t/clients (nginx/redis.lua and nginx/memcached.lua in /usr/share/lua/5.1)
+  lua-nginx-redis lua-nginx-memcached memcached
 )
 
 as_root() {
