@@ -260,18 +260,27 @@ int tcp_sslhandshake(lua_State *L)
     return 1;
 }
 
+/* For the methods that need a TLS connection: pushes nil and why there is
+ * none and returns 2, or returns 0. */
+static int push_no_tls(lua_State *L, tcp_t *t)
+{
+    if (t->c.fd < 0)
+        return tcp_push_error(L, ERR_CLOSED);
+    if (t->c.tls.ssl != NULL)
+        return 0;
+    lua_pushnil(L);
+    lua_pushliteral(L, "no ssl session");
+    return 2;
+}
+
 int tcp_getsslsession(lua_State *L)
 {
     tcp_t *t = tcp_check(L);
     tls_session_t *s;
+    int nret = push_no_tls(L, t);
 
-    if (t->c.fd < 0)
-        return tcp_push_error(L, ERR_CLOSED);
-    if (t->c.tls.ssl == NULL) {
-        lua_pushnil(L);
-        lua_pushliteral(L, "no ssl session");
-        return 2;
-    }
+    if (nret != 0)
+        return nret;
     s = tls_session_new();
     if (s == NULL)
         return luaL_error(L, "no memory");
@@ -326,14 +335,10 @@ int tcp_getpeercert(lua_State *L)
     tcp_t *t = tcp_check(L);
     size_t len = 0;
     char *pem;
+    int nret = push_no_tls(L, t);
 
-    if (t->c.fd < 0)
-        return tcp_push_error(L, ERR_CLOSED);
-    if (t->c.tls.ssl == NULL) {
-        lua_pushnil(L);
-        lua_pushliteral(L, "no ssl session");
-        return 2;
-    }
+    if (nret != 0)
+        return nret;
     pem = tls_peer_cert_pem(t->c.tls.ssl, &len);
     if (pem == NULL) {
         lua_pushnil(L);
