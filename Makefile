@@ -24,7 +24,7 @@ OPT ?= -O2 -g
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS_ALL = -std=c99 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -fPIC \
              -fvisibility=hidden -pthread $(EXTRA_CFLAGS)
-LDFLAGS_ALL = -pthread $(EXTRA_LDFLAGS)
+LDFLAGS_ALL = -pthread $(EXTRA_LDFLAGS) -ldl
 
 CORE_SRC := $(wildcard src/core/*.c)
 LUA_SRC  := $(wildcard src/lua/*.c)

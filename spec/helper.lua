@@ -273,6 +273,27 @@ function M.closed_port()
     return peer.port
 end
 
+-- the socket inode behind descriptor fd of process pid (default: this
+-- process), as "socket:[N]" names it in /proc; nil when fd is no socket
+function M.socket_inode(fd, pid)
+    local p = assert(io.popen("readlink /proc/" .. (pid or M.pid()) .. "/fd/"
+                              .. tonumber(fd) .. " 2>/dev/null"))
+    local link = p:read("*l")
+    p:close()
+    return link and link:match("^socket:%[(%d+)%]$")
+end
+
+-- does process pid (default: this one) hold a descriptor on socket inode?
+function M.holds_inode(inode, pid)
+    local p = assert(io.popen("ls -l /proc/" .. (pid or M.pid()) .. "/fd 2>/dev/null"))
+    local found = false
+    for line in p:lines() do
+        if line:find("socket:[" .. inode .. "]", 1, true) then found = true end
+    end
+    p:close()
+    return found
+end
+
 function M.collect()
     collectgarbage()
     collectgarbage()

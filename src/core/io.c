@@ -1,3 +1,6 @@
+/* POLLRDHUP is a Linux extension; elsewhere a hang-up after data shows
+ * only once the data is read */
+#define _GNU_SOURCE
 #include "core/io.h"
 #include "core/err.h"
 
@@ -9,6 +12,12 @@
 
 #ifndef MSG_NOSIGNAL
 #define MSG_NOSIGNAL 0 /* macOS: SO_NOSIGPIPE is set on the socket instead */
+#endif
+
+#ifdef POLLRDHUP
+#define IO_POLLRDHUP POLLRDHUP
+#else
+#define IO_POLLRDHUP 0
 #endif
 
 io_ms io_now(void)
@@ -151,19 +160,29 @@ int io_read(int fd, char *p, size_t max, io_ms deadline, size_t *got)
 
 int io_peek(int fd)
 {
+    struct pollfd p;
     char c;
-    for (;;) {
-        ssize_t n = recv(fd, &c, 1, MSG_PEEK);
-        if (n > 0)
-            return 1;
-        if (n == 0)
-            return ERR_CLOSED;
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK)
-            return 0;
-        return errno;
-    }
+    ssize_t n;
+
+    /* a hang-up counts even when bytes came before it, as nginx's epoll
+     * reports it; poll tells it where the system can */
+    p.fd = fd;
+    p.events = POLLIN | IO_POLLRDHUP;
+    p.revents = 0;
+    if (poll(&p, 1, 0) < 0)
+        return errno == EINTR ? 0 : errno;
+    if (p.revents & (POLLHUP | POLLERR | IO_POLLRDHUP))
+        return ERR_CLOSED;
+    if (!(p.revents & POLLIN))
+        return 0;
+    do {
+        n = recv(fd, &c, 1, MSG_PEEK);
+    } while (n < 0 && errno == EINTR);
+    if (n > 0)
+        return 1;
+    if (n == 0)
+        return ERR_CLOSED;
+    return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : ERR_CLOSED;
 }
 
 int io_setopt_int(int fd, int level, int name, int value)

@@ -33,8 +33,9 @@ int io_send_all(int fd, const char *p, size_t len, io_ms deadline,
  * ERR_CLOSED. */
 int io_read(int fd, char *p, size_t max, io_ms deadline, size_t *got);
 
-/* Bytes the kernel holds for reading, without consuming them: 0 when none,
- * 1 when some, ERR_CLOSED at EOF, or an errno. Never waits. */
+/* The state of an idle connection, without consuming anything: 0 nothing
+ * to read, 1 bytes are waiting, ERR_CLOSED the peer closed or reset it
+ * (even with bytes waiting before that). Never waits. */
 int io_peek(int fd);
 
 int io_setopt_int(int fd, int level, int name, int value);

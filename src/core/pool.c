@@ -27,20 +27,43 @@ static void unlink_item(pool_t *p, pool_item_t *it)
     p->idle--;
 }
 
-/* Closes an idle connection for good. */
-static void drop_item(pool_t *p, pool_item_t *it)
-{
-    unlink_item(p, it);
-    tls_conn_close(&it->tls);
-    close(it->fd);
-    free(it);
-    p->connections--;
-}
-
 static void pool_free_if_unused(pool_t *p)
 {
     if (p->orphan && p->refs == 0)
         free(p);
+}
+
+/* Takes a pool with no connection left out of its set. */
+static void forget_if_empty(pool_t *p)
+{
+    pool_t **pp;
+
+    if (p->orphan || p->connections > 0 || p->idle > 0)
+        return;
+    for (pp = &p->set->pools; *pp != NULL; pp = &(*pp)->next) {
+        if (*pp == p) {
+            *pp = p->next;
+            break;
+        }
+    }
+    p->set = NULL;
+    p->orphan = 1;
+    p->refs--;
+    pool_free_if_unused(p);
+}
+
+/* Closes an idle connection for good; `quietly` for copies inherited from
+ * a parent process, which must not say goodbye on the parent's behalf. */
+static void close_item(pool_t *p, pool_item_t *it, int quietly)
+{
+    unlink_item(p, it);
+    if (quietly)
+        tls_conn_abandon(&it->tls);
+    else
+        tls_conn_close(&it->tls);
+    close(it->fd);
+    free(it);
+    p->connections--;
 }
 
 void pool_set_close(pool_set_t *s)
@@ -50,8 +73,9 @@ void pool_set_close(pool_set_t *s)
     for (; p != NULL; p = next) {
         next = p->next;
         while (p->head != NULL)
-            drop_item(p, p->head);
+            close_item(p, p->head, 0);
         p->next = NULL;
+        p->set = NULL;
         p->orphan = 1;
         p->refs--;
         pool_free_if_unused(p);
@@ -62,16 +86,18 @@ void pool_set_close(pool_set_t *s)
 
 void pool_set_tidy(pool_set_t *s, io_ms now)
 {
-    pool_t *p;
+    pool_t *p, *pnext;
     int forked = getpid() != s->pid;
 
-    for (p = s->pools; p != NULL; p = p->next) {
+    for (p = s->pools; p != NULL; p = pnext) {
         pool_item_t *it = p->head, *next;
+        pnext = p->next;
         for (; it != NULL; it = next) {
             next = it->next;
             if (forked || (it->expires != 0 && it->expires <= now))
-                drop_item(p, it);
+                close_item(p, it, forked);
         }
+        forget_if_empty(p);
     }
     s->pid = getpid();
 }
@@ -96,6 +122,7 @@ pool_t *pool_create(pool_set_t *s, const char *key, size_t keylen, int size,
     p->size = size;
     p->backlog = backlog;
     p->refs = 1;
+    p->set = s;
     p->next = s->pools;
     s->pools = p;
     return p;
@@ -116,7 +143,11 @@ void pool_unref(pool_t *p)
 void pool_detach(pool_t *p)
 {
     p->connections--;
-    pool_unref(p);
+    p->refs--;
+    if (p->orphan)
+        pool_free_if_unused(p);
+    else
+        forget_if_empty(p);
 }
 
 pool_item_t *pool_take(pool_t *p)
@@ -132,7 +163,7 @@ pool_item_t *pool_take(pool_t *p)
             p->refs++;
             return it;
         }
-        drop_item(p, it);
+        close_item(p, it, 0);
     }
     return NULL;
 }
@@ -150,13 +181,19 @@ int pool_put(pool_t *p, int fd, const tls_conn_t *tls, int reused,
     if (it == NULL)
         return ERR_NOMEM;
     if (p->idle >= p->size && p->tail != NULL)
-        drop_item(p, p->tail);
+        close_item(p, p->tail, 0);
     if (!counted)
         p->connections++;
     it->fd = fd;
     it->tls = *tls;
     it->reused = reused;
-    it->expires = timeout_ms > 0 ? io_deadline(timeout_ms) : 0;
+    /* beyond a century is forever, and keeps the deadline from overflowing */
+    if (timeout_ms < 0)
+        it->expires = io_now();
+    else if (timeout_ms == 0 || timeout_ms > 3153600000000L)
+        it->expires = 0;
+    else
+        it->expires = io_deadline(timeout_ms);
     snprintf(it->peer, sizeof it->peer, "%s", peer);
     it->prev = NULL;
     it->next = p->head;

@@ -22,8 +22,11 @@ typedef struct pool_item {
     char peer[120];
 } pool_item_t;
 
+struct pool_set;
+
 typedef struct pool {
     struct pool *next;      /* in the set */
+    struct pool_set *set;   /* NULL once orphaned */
     pool_item_t *head, *tail; /* idle connections, most recent first */
     int idle;
     int size;               /* at most this many idle connections */
@@ -35,7 +38,7 @@ typedef struct pool {
     char key[];
 } pool_t;
 
-typedef struct {
+typedef struct pool_set {
     pool_t *pools;
     pid_t pid;              /* the process whose connections these are */
     int closed;
@@ -56,7 +59,9 @@ pool_t *pool_find(pool_set_t *s, const char *key, size_t keylen);
 pool_t *pool_create(pool_set_t *s, const char *key, size_t keylen, int size,
                     int backlog);
 
-/* A socket starts or stops holding a connection counted by the pool. */
+/* A socket starts or stops holding a connection counted by the pool. A
+ * pool whose last connection closes is forgotten, as in ngx_lua: the next
+ * connect or setkeepalive makes it anew with its own size and backlog. */
 void pool_attach(pool_t *p);
 void pool_detach(pool_t *p);
 /* The socket stops referencing the pool, its connection now counted by an
@@ -71,7 +76,9 @@ void pool_item_free(pool_item_t *it);
 
 /* Keeps fd (and its TLS layer) idle in the pool, evicting the least
  * recently used connection when full. counted says whether the pool already
- * counts it. Returns 0, or ERR_NOMEM (fd and tls untouched). */
+ * counts it. timeout_ms 0 keeps it until used; a negative one lets it
+ * expire at once, as ngx_lua's unsigned timer does. Returns 0, or
+ * ERR_NOMEM (fd and tls untouched). */
 int pool_put(pool_t *p, int fd, const tls_conn_t *tls, int reused,
              long timeout_ms, const char *peer, int counted);
 

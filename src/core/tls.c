@@ -487,13 +487,20 @@ int tls_idle_state(SSL *ssl, int fd)
     }
 }
 
+void tls_conn_abandon(tls_conn_t *t)
+{
+    if (t->ssl != NULL)
+        SSL_set_quiet_shutdown(t->ssl, 1);
+    tls_conn_close(t);
+}
+
 void tls_conn_close(tls_conn_t *t)
 {
     if (t->ssl != NULL) {
         tls_session_t *keep = SSL_get_app_data(t->ssl);
         ERR_clear_error();
         /* one try: close_notify goes out if the socket takes it right now */
-        if (SSL_is_init_finished(t->ssl))
+        if (SSL_is_init_finished(t->ssl) && !SSL_get_quiet_shutdown(t->ssl))
             SSL_shutdown(t->ssl);
         ERR_clear_error();
         SSL_free(t->ssl);

@@ -90,6 +90,10 @@ int tls_handshake(tls_ctx_t *t, int fd, const tls_hs_t *hs, io_ms deadline,
  * forgets it. */
 void tls_conn_close(tls_conn_t *t);
 
+/* Frees the connection without a word to the peer: for a copy inherited
+ * across fork(), whose socket still serves the parent. */
+void tls_conn_abandon(tls_conn_t *t);
+
 int tls_read(SSL *ssl, int fd, char *p, size_t max, io_ms deadline,
              size_t *got);
 int tls_write_all(SSL *ssl, int fd, const char *p, size_t n, io_ms deadline,

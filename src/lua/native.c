@@ -1,10 +1,12 @@
 /* The module table of resty.luasocket.native. */
+#define _GNU_SOURCE /* dladdr */
 #include "lua/compat.h"
 #include "lua/tcp.h"
 #include "lua/udp.h"
 
 #include "core/io.h"
 
+#include <dlfcn.h>
 #include <poll.h>
 #include <time.h>
 
@@ -78,11 +80,25 @@ static const luaL_Reg native_funcs[] = {
     {NULL, NULL},
 };
 
+/* Keeps this library mapped for the life of the process. At lua_close,
+ * Lua 5.1 and LuaJIT unload C modules before every finalizer has run, and a
+ * finalizer that makes or drops a socket then would call into unmapped
+ * code. One more reference, never released, prevents that. */
+static void pin_library(void)
+{
+#ifdef RTLD_NODELETE
+    Dl_info info;
+    if (dladdr((void *)&pin_library, &info) && info.dli_fname != NULL)
+        (void)dlopen(info.dli_fname, RTLD_NOW | RTLD_NODELETE);
+#endif
+}
+
 __attribute__((visibility("default")))
 int luaopen_resty_luasocket_native(lua_State *L);
 
 int luaopen_resty_luasocket_native(lua_State *L)
 {
+    pin_library();
     tcp_open(L);
     udp_open(L);
     lua_newtable(L);

@@ -182,6 +182,19 @@ void tcp_release(tcp_t *t)
     }
 }
 
+/* Pushes a pool name part: a string as it is, a number as LuaJIT's
+ * tostring writes it (14 significant digits), whatever the interpreter. */
+static void push_key_part(lua_State *L, int idx)
+{
+    char buf[64];
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        snprintf(buf, sizeof buf, "%.14g", (double)lua_tonumber(L, idx));
+        lua_pushstring(L, buf);
+    } else {
+        lua_pushvalue(L, idx);
+    }
+}
+
 /* Remembers the pool name this connection belongs to (the string on top of
  * the stack), for setkeepalive. */
 static void set_key(lua_State *L, tcp_t *t)
@@ -244,16 +257,17 @@ static int tcp_connect(lua_State *L)
         return 2;
     }
 
-    /* the pool name: the caller's, or the peer's address as written */
-    if (!has_opts || lua_isnil(L, -1)) {
-        if (port != 0 || !addr_is_unix(host))
-            lua_pushfstring(L, "%s:%d", host, port);
-        else
-            lua_pushvalue(L, 2);
-    } else if (lua_type(L, -1) == LUA_TNUMBER) {
-        lua_pushstring(L, lua_tostring(L, -1));
+    /* the pool name: the caller's, or host:port with the port argument as
+     * LuaJIT prints it (ngx_lua concatenates the argument itself) */
+    if (has_opts && !lua_isnil(L, -1)) {
+        push_key_part(L, lua_gettop(L));
+    } else if (n == 3 && compat_isnumber(L, 3)) {
+        lua_pushvalue(L, 2);
+        lua_pushliteral(L, ":");
+        push_key_part(L, 3);
+        lua_concat(L, 3);
     } else {
-        lua_pushvalue(L, -1);
+        lua_pushvalue(L, 2);
     }
     tcp_release(t);
     set_key(L, t);

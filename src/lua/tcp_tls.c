@@ -164,7 +164,7 @@ static int tls_state_gc(lua_State *L)
  * handshake for the name and verify setting it was made with, where
  * ngx_lua would silently hand out a connection verified for another. */
 static int reuse_handshake(lua_State *L, tcp_t *t, const char *name,
-                           int verify, int want_session)
+                           int verify, int want_session, int passed)
 {
     const tls_conn_t *tls = &t->c.tls;
     int same_name = (name == NULL && tls->name == NULL)
@@ -172,16 +172,19 @@ static int reuse_handshake(lua_State *L, tcp_t *t, const char *name,
                         && strcmp(name, tls->name) == 0);
 
     if (!same_name || (verify && !tls->verify)) {
-        tcp_release(t);
         lua_pushnil(L);
         lua_pushfstring(L, "reused connection was made for %s%s%s, "
                         "not for this handshake",
-                        tls->verify ? "a verified handshake" : "an "
-                                                               "unverified "
-                                                               "handshake",
-                        tls->name ? " to " : "",
-                        tls->name ? tls->name : "");
+                        tls->verify ? "a verified handshake"
+                                    : "an unverified handshake",
+                        tls->name ? " to " : "", tls->name ? tls->name : "");
+        tcp_release(t); /* after the message: it reads the name */
         return 2;
+    }
+    if (passed) {
+        /* ngx_lua answers a passed session with that same session */
+        lua_pushvalue(L, 2);
+        return 1;
     }
     if (!want_session) {
         lua_pushboolean(L, 1);
@@ -216,13 +219,9 @@ int tcp_sslhandshake(lua_State *L)
 
     if (t->c.fd < 0 || t->c.read_done || t->c.write_done)
         return tcp_push_error(L, ERR_CLOSED);
-    if (t->c.tls.ssl != NULL) {
-        if (resume != NULL) {
-            lua_pushvalue(L, 2);
-            return 1;
-        }
-        return reuse_handshake(L, t, hs.server_name, hs.verify, want_session);
-    }
+    if (t->c.tls.ssl != NULL)
+        return reuse_handshake(L, t, hs.server_name, hs.verify, want_session,
+                               resume != NULL);
     ctx = context(L, err, sizeof err);
     if (ctx == NULL) {
         lua_pushnil(L);
