@@ -94,13 +94,24 @@ local function diag(err)
     end
 end
 
--- servers a test started and did not stop (helper.lua keeps the list)
+-- servers a test started and did not stop (helper.lua and tls_helper.lua
+-- keep the lists)
 local function stop_leftovers()
-    local helper = package.loaded.helper
-    if type(helper) == "table" and helper.stop_all then
-        return pcall(helper.stop_all)
+    local ok, err = true, nil
+    for _, name in ipairs({"helper", "tls_helper"}) do
+        local m = package.loaded[name]
+        if type(m) == "table" and m.stop_all then
+            local fine, e = pcall(m.stop_all)
+            if not fine and ok then ok, err = false, e end
+        end
     end
-    return true
+    return ok, err
+end
+
+-- after the last test: the test PKI of tls_helper.lua goes
+local function remove_temporaries()
+    local tls = package.loaded.tls_helper
+    if type(tls) == "table" and tls.cleanup then pcall(tls.cleanup) end
 end
 
 local function run_test(t)
@@ -157,6 +168,7 @@ local function main()
         io.flush()
     end
     stop_leftovers()
+    remove_temporaries()
     io.write(passed, " passed, ", failed, " failed\n")
     return failed == 0
 end

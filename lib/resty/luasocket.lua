@@ -320,6 +320,61 @@ function _M.load(modname)
   return mod
 end
 
+-- TLS defaults of native sockets (cosockets take theirs from nginx's
+-- lua_ssl_* directives). Every key is optional; unset ones keep the built-in
+-- default: the system CA bundle, TLS 1.2 and above, OpenSSL's ciphers and
+-- verify depth, no client certificate.
+local tls_keys = {
+  cafile = "string", capath = "string",             -- trusted CAs
+  min_protocol = "string", max_protocol = "string", -- "TLSv1" .. "TLSv1.3"
+  ciphers = "string", ciphersuites = "string",      -- TLS 1.2 / TLS 1.3
+  depth = "number",                                 -- verify depth
+  certificate = "string", key = "string",           -- client cert (PEM files)
+}
+local tls_defaults = {}
+local pairs = pairs
+local set_tls_defaults = native.set_tls_defaults
+
+-- the values are strings and numbers: a copy of the table is a deep copy
+local function copy(t)
+  local c = {}
+  for k, v in pairs(t) do
+    c[k] = v
+  end
+  return c
+end
+
+function _M.get_luasec_defaults()
+  return copy(tls_defaults)
+end
+
+-- replaces the defaults (keys left out go back to the built-in ones);
+-- true, or nil and why OpenSSL refused them (the old defaults then stay)
+function _M.set_luasec_defaults(t)
+  if type(t) ~= "table" then
+    error("bad argument #1 to 'set_luasec_defaults' (table expected, got "
+          .. type(t) .. ")", 2)
+  end
+  for k, v in pairs(t) do
+    local want = tls_keys[k]
+    if not want then
+      error("bad argument #1 to 'set_luasec_defaults' (unknown key '"
+            .. tostring(k) .. "')", 2)
+    end
+    if type(v) ~= want then
+      error("bad argument #1 to 'set_luasec_defaults' (" .. k .. ": " .. want
+            .. " expected, got " .. type(v) .. ")", 2)
+    end
+  end
+  local new = copy(t)
+  local ok, err = set_tls_defaults(new)
+  if not ok then
+    return nil, err
+  end
+  tls_defaults = new
+  return true
+end
+
 -- both return the previous setting, so that a caller can restore it:
 --   local old = socket.force_luasocket("timer", true) ... (old)
 function _M.force_luasocket(phase, on)

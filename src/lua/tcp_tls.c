@@ -212,11 +212,17 @@ int tcp_sslhandshake(lua_State *L)
     want_session = !(lua_type(L, 2) == LUA_TBOOLEAN && !lua_toboolean(L, 2));
     resume = compat_testudata(L, 2, SESSION_MT);
     memset(&hs, 0, sizeof hs);
-    hs.server_name = lua_isnil(L, 3) ? NULL : luaL_checkstring(L, 3);
+    /* nil and false both mean no name, as in resty.core */
+    hs.server_name = lua_isnil(L, 3) || (lua_type(L, 3) == LUA_TBOOLEAN
+                                         && !lua_toboolean(L, 3))
+                         ? NULL
+                         : luaL_checkstring(L, 3);
     hs.verify = lua_toboolean(L, 4);
     if (hs.server_name != NULL && hs.server_name[0] == '\0')
         hs.server_name = NULL;
 
+    if (!t->created)
+        return luaL_error(L, "socket is never created nor connected");
     if (t->c.fd < 0 || t->c.read_done || t->c.write_done)
         return tcp_push_error(L, ERR_CLOSED);
     if (t->c.tls.ssl != NULL)

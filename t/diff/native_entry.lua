@@ -7,6 +7,12 @@ local name, port, path = ...
 local harness = dofile("t/diff/harness.lua")
 local native = require "resty.luasocket.native"
 
+-- the TLS cases: trust the test PKI as nginx does (t/diff/run.sh)
+local cafile = os.getenv("DIFF_TLS_CAFILE")
+if cafile and cafile ~= "" then
+  assert(require("resty.luasocket").set_luasec_defaults({cafile = cafile, depth = 5}))
+end
+
 local function emit(line)
   io.stdout:write(line, "\n")
 end

@@ -15,8 +15,15 @@
 #   -- peer: SCRIPT        build/peer SCRIPT on 127.0.0.1
 #   -- peer-unix: SCRIPT   build/peer --unix PATH SCRIPT
 #   -- peer: none          no peer; ctx.port is a port nobody listens on
+#   -- peer-tls: CERT ARGS  openssl s_server -accept 127.0.0.1:0 -cert CERT.pem
+#                          -key CERT.key ARGS, CERT a name of the test PKI
+#                          (spec/tls_helper.lua: server, selfsigned, expired,
+#                          leaf_int, ...), @PKI@ in ARGS its directory
+# The test PKI is made once per run (openssl CLI); nginx trusts its ca.pem
+# (lua_ssl_trusted_certificate, lua_ssl_verify_depth 5, lua_ssl_protocols
+# TLSv1.2 TLSv1.3) and so do the native sockets (set_luasec_defaults).
 # Needs: make peer, make LUA=<interp> for each INTERP, nginx with
-# ndk_http_module and ngx_http_lua_module, curl, timeout.
+# ndk_http_module and ngx_http_lua_module, curl, timeout; openssl for TLS.
 #
 # Prints "ok - NAME" / "not ok - NAME" (plus " [INTERP]" when given several)
 # with a short diff (nginx = -, native = +), then "N passed, N failed";
@@ -88,6 +95,31 @@ done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/t-diff.XXXXXX")
 mkdir -p "$tmp/logs" "$tmp/out"
 
+# ---- the test PKI of the TLS cases -------------------------------------------
+
+pki=""
+tls_http=""
+make_pki() {
+  local lua="" i
+  command -v openssl >/dev/null 2>&1 || { echo "# no openssl: TLS cases fail"; return 0; }
+  for i in $interps luajit lua5.1 lua5.4; do
+    [ "$i" != nginx ] && command -v "$i" >/dev/null 2>&1 && { lua=$i; break; }
+  done
+  [ -n "$lua" ] || { echo "# no Lua interpreter to make the PKI: TLS cases fail"; return 0; }
+  mkdir -p "$tmp/pki"
+  if timeout 60 "$lua" - "$tmp/pki" >"$tmp/logs/pki" 2>&1 <<'LUA'
+package.path = "spec/?.lua;" .. package.path
+require("tls_helper").pki((...))
+LUA
+  then
+    pki=$tmp/pki
+    tls_http="lua_ssl_trusted_certificate $pki/ca.pem; lua_ssl_verify_depth 5; lua_ssl_protocols TLSv1.2 TLSv1.3;"
+  else
+    sed 's/^/# pki: /' "$tmp/logs/pki"
+  fi
+}
+make_pki
+
 # ---- the reference: one nginx for the whole run ----------------------------
 
 ready() { curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$nginx_port/__ready"; }
@@ -110,6 +142,7 @@ http {
   access_log off;
   lua_package_path '$root/t/diff/?.lua;;';
   lua_socket_log_errors off;
+  $tls_http
   client_body_temp_path $tmp/body;
   proxy_temp_path $tmp/proxy;
   fastcgi_temp_path $tmp/fastcgi;
@@ -145,11 +178,35 @@ CONF
 peer_port=""
 peer_path=""
 
-# start_peer MODE SCRIPT: MODE tcp, unix or none
+# start_tls_peer "CERT ARGS": openssl s_server on 127.0.0.1, a port of its own
+start_tls_peer() {
+  local cert=${1%% *} args="" n=0 line=""
+  [ "$cert" = "$1" ] || args=${1#* }
+  [ -n "$pki" ] || { echo "#   no test PKI"; return 1; }
+  [ -f "$pki/$cert.pem" ] || { echo "#   no certificate $cert in the test PKI"; return 1; }
+  args=${args//@PKI@/$pki}
+  rm -f "$tmp/peer.out" "$tmp/peer.in"
+  mkfifo "$tmp/peer.in"
+  # shellcheck disable=SC2086 # ARGS are words
+  openssl s_server -accept 127.0.0.1:0 -cert "$pki/$cert.pem" -key "$pki/$cert.key" $args \
+    <>"$tmp/peer.in" >"$tmp/peer.out" 2>"$tmp/peer.err" &
+  peer_pid=$!
+  while [ $n -lt 250 ]; do
+    line=$(grep -m 1 '^ACCEPT 127.0.0.1:' "$tmp/peer.out" 2>/dev/null || true)
+    [ -n "$line" ] && { peer_port=${line##*:}; return 0; }
+    kill -0 "$peer_pid" 2>/dev/null || break
+    sleep 0.02; n=$((n + 1))
+  done
+  sed 's/^/# s_server: /' "$tmp/peer.err"
+  return 1
+}
+
+# start_peer MODE SCRIPT: MODE tcp, unix, tls or none
 start_peer() {
   local mode=$1 script=$2 n=0 line=""
   peer_port=0
   peer_path="$tmp/no-such.sock"
+  [ "$mode" = tls ] && { start_tls_peer "$script"; return; }
   [ "$mode" = none ] && script=close
   rm -f "$tmp/peer.out" "$tmp/peer.sock"
   if [ "$mode" = unix ]; then
@@ -191,7 +248,7 @@ run_nginx_side() { # NAME OUTFILE
 
 run_native_side() { # INTERP NAME OUTFILE
   LUA_PATH='lib/?.lua;lib/?/init.lua;;' LUA_CPATH="build/$1/?.so;;" \
-    timeout -k 5 "$case_timeout" "$1" t/diff/native_entry.lua "$2" "$peer_port" "$peer_path" \
+    DIFF_TLS_CAFILE=${pki:+$pki/ca.pem} timeout -k 5 "$case_timeout" "$1" t/diff/native_entry.lua "$2" "$peer_port" "$peer_path" \
     >"$3" 2>&1 || echo "(exit status $?)" >>"$3"
 }
 
@@ -218,6 +275,7 @@ for file in t/diff/cases/*.lua; do
     "-- peer: none") mode=none; script="" ;;
     "-- peer: "*) mode=tcp; script=${header#-- peer: } ;;
     "-- peer-unix: "*) mode=unix; script=${header#-- peer-unix: } ;;
+    "-- peer-tls: "*) mode=tls; script=${header#-- peer-tls: } ;;
     *) report fail "$name" - /dev/null /dev/null; echo "#   no '-- peer:' header"; continue ;;
   esac
   if ! start_peer "$mode" "$script"; then

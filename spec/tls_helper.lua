@@ -1,0 +1,281 @@
+-- TLS helpers of the specs: a throw-away test PKI made with the openssl CLI,
+-- and `openssl s_server` on 127.0.0.1 as a real TLS peer. Every server is
+-- stopped by its own PID: spec/run.lua calls stop_all after each test and
+-- cleanup() (which removes the PKI directory) after the last one.
+--
+-- Needs the openssl CLI (OpenSSL 3: `openssl ca -startdate/-enddate` make
+-- the expired and not-yet-valid certificates; `-not_before` of x509/req is
+-- 3.4+ only).
+
+local M = {}
+
+local live = {}         -- pid -> server, the ones not stopped yet
+local pki_dir           -- the PKI, made once per process
+local pki
+
+local function shell_quote(s)
+    return "'" .. tostring(s):gsub("'", [['\'']]) .. "'"
+end
+M.shell_quote = shell_quote
+
+local function read_file(path)
+    local f = io.open(path, "rb")
+    if not f then return nil end
+    local s = f:read("*a")
+    f:close()
+    return s
+end
+M.read_file = read_file
+
+local function write_file(path, text)
+    local f = assert(io.open(path, "wb"))
+    f:write(text)
+    f:close()
+end
+
+local function sleep(seconds)
+    require("resty.luasocket.native").sleep(seconds)
+end
+
+local function mktemp_dir(tag)
+    local p = assert(io.popen("mktemp -d /tmp/luasocket-" .. tag .. ".XXXXXX"))
+    local dir = p:read("*l")
+    p:close()
+    if not dir or dir == "" then error("mktemp failed", 3) end
+    return dir
+end
+
+-- runs a shell command in dir; raises with its output when it fails
+local function run(dir, cmd)
+    local log = dir .. "/last.log"
+    local ok = os.execute("cd " .. shell_quote(dir) .. " && (" .. cmd .. ") >"
+                          .. shell_quote(log) .. " 2>&1")
+    if ok ~= true and ok ~= 0 then
+        error("test PKI: `" .. cmd .. "` failed: " .. (read_file(log) or ""), 3)
+    end
+end
+
+local CA_CNF = [[
+[ ca ]
+default_ca = test_ca
+[ test_ca ]
+dir = .
+database = index.txt
+new_certs_dir = issued
+serial = serial
+default_md = sha256
+policy = any_name
+unique_subject = no
+email_in_dn = no
+[ any_name ]
+commonName = supplied
+[ server ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = $ENV::SAN
+[ client ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = clientAuth
+subjectAltName = $ENV::SAN
+[ sub_ca ]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+]]
+
+local KEY = "-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
+
+-- a self-signed CA: NAME.pem, NAME.key
+local function self_signed_ca(dir, name, cn)
+    run(dir, "openssl req -x509 " .. KEY .. " -keyout " .. name .. ".key -out "
+             .. name .. ".pem -days 3 -subj " .. shell_quote("/CN=" .. cn)
+             .. " -addext basicConstraints=critical,CA:TRUE"
+             .. " -addext keyUsage=critical,keyCertSign,cRLSign")
+end
+
+-- NAME.pem, NAME.key signed by CA (a NAME of the PKI) with the extension
+-- section EXT; dates: {start =, stop =} as YYMMDDHHMMSSZ, else 3 days from now
+local function issue(dir, ca, name, cn, ext, san, dates)
+    run(dir, "openssl req " .. KEY .. " -keyout " .. name .. ".key -out " .. name
+             .. ".csr -subj " .. shell_quote("/CN=" .. cn))
+    local validity = dates and ("-startdate " .. dates.start .. " -enddate " .. dates.stop)
+                     or "-days 3"
+    run(dir, "SAN=" .. shell_quote(san or "DNS:unused.invalid")
+             .. " openssl ca -batch -notext -config ca.cnf -cert " .. ca .. ".pem -keyfile "
+             .. ca .. ".key -extensions " .. ext .. " " .. validity .. " -in "
+             .. name .. ".csr -out " .. name .. ".pem")
+    os.remove(dir .. "/" .. name .. ".csr")
+end
+
+local function cat(dir, out, ...)
+    local parts = {}
+    for i, name in ipairs({...}) do parts[i] = read_file(dir .. "/" .. name .. ".pem") end
+    write_file(dir .. "/" .. out .. ".pem", table.concat(parts))
+end
+
+-- pki(): the test PKI, made on first use (under a second with EC keys).
+-- Returns a table of file paths and PEM texts:
+--   ca          root CA "Test Root CA" (trust this one: set_luasec_defaults{cafile = pki.ca})
+--   int         intermediate CA, signed by the root
+--   other_ca    an unrelated CA (trusting it verifies none of the servers)
+--   client_ca   the CA of client certificates (s_server -Verify trusts it)
+--   server      localhost + 127.0.0.1 (SANs DNS:localhost, IP:127.0.0.1), by the root
+--   leaf_int    localhost + 127.0.0.1, by the intermediate; chain_int = leaf + int,
+--               full_int = leaf + int + root (the files s_server -cert_chain takes)
+--   wildcard    SAN DNS:*.example.test, by the root
+--   partial     SAN DNS:f*.example.test (a partial wildcard), by the root
+--   expired     localhost, valid in January 2020 only
+--   notyet      localhost, valid from 2040
+--   selfsigned  localhost + 127.0.0.1, its own issuer
+--   client      CN "test client", clientAuth, by client_ca
+-- Each NAME has NAME.cert and NAME.key (paths); pki.text(path) reads a file.
+-- pki(dir) makes a new PKI in the existing empty directory dir instead, for
+-- the caller to remove (t/diff/run.sh); pki() then still makes its own.
+function M.pki(dir)
+    if pki and not dir then return pki end
+    local own = dir == nil
+    dir = dir or mktemp_dir("pki")
+    if own then pki_dir = dir end
+    run(dir, "mkdir issued && : > index.txt && echo 1000 > serial")
+    write_file(dir .. "/ca.cnf", CA_CNF)
+    local SERVER_SAN = "DNS:localhost,IP:127.0.0.1"
+    self_signed_ca(dir, "ca", "Test Root CA")
+    self_signed_ca(dir, "other_ca", "Other Test CA")
+    self_signed_ca(dir, "client_ca", "Test Client CA")
+    issue(dir, "ca", "int", "Test Intermediate CA", "sub_ca")
+    issue(dir, "ca", "server", "localhost", "server", SERVER_SAN)
+    issue(dir, "int", "leaf_int", "localhost", "server", SERVER_SAN)
+    issue(dir, "ca", "wildcard", "*.example.test", "server", "DNS:*.example.test")
+    issue(dir, "ca", "partial", "f*.example.test", "server", "DNS:f*.example.test")
+    issue(dir, "ca", "expired", "localhost", "server", SERVER_SAN,
+          {start = "200101000000Z", stop = "200201000000Z"})
+    issue(dir, "ca", "notyet", "localhost", "server", SERVER_SAN,
+          {start = "400101000000Z", stop = "400201000000Z"})
+    issue(dir, "client_ca", "client", "test client", "client", "DNS:client.test")
+    run(dir, "openssl req -x509 " .. KEY .. " -keyout selfsigned.key -out selfsigned.pem"
+             .. " -days 3 -subj /CN=localhost -addext subjectAltName=" .. SERVER_SAN)
+    cat(dir, "chain_int", "leaf_int", "int")
+    cat(dir, "full_int", "leaf_int", "int", "ca")
+    local made = {dir = dir, text = read_file}
+    for _, name in ipairs({"ca", "int", "other_ca", "client_ca", "server", "leaf_int",
+                           "wildcard", "partial", "expired", "notyet", "selfsigned",
+                           "client", "chain_int", "full_int"}) do
+        made[name] = {cert = dir .. "/" .. name .. ".pem", key = dir .. "/" .. name .. ".key"}
+    end
+    made.chain_int.key = made.leaf_int.key
+    made.full_int.key = made.leaf_int.key
+    if own then pki = made end
+    return made
+end
+
+-- ---- openssl s_server ---------------------------------------------------------
+
+local function running(pid)
+    local stat = read_file("/proc/" .. pid .. "/stat")
+    return stat ~= nil and not stat:match("^%d+ %b() Z")
+end
+
+local function stop(srv)
+    if srv.stopped then return end
+    srv.stopped = true
+    live[srv.pid] = nil
+    os.execute("kill " .. srv.pid .. " 2>/dev/null")
+    for _ = 1, 100 do                   -- up to 5 s, then SIGKILL
+        if not running(srv.pid) then break end
+        sleep(0.05)
+    end
+    if running(srv.pid) then os.execute("kill -9 " .. srv.pid .. " 2>/dev/null") end
+    srv.pipe:close()                    -- reaps it: it has exited by now
+    os.execute("rm -rf " .. shell_quote(srv.dir))
+end
+
+-- s_server(opts): `openssl s_server` on 127.0.0.1, a port of its own choosing
+-- (-accept 127.0.0.1:0; it prints the one it got). opts:
+--   cert      a PKI entry ({cert =, key =}), default pki.server
+--   mode      "www" (a status page for GET /: "Reused, ..." or "New, ..."),
+--             "rev" (echoes every line reversed), or "sink" (the default
+--             mode: prints what it receives; its stdin is a FIFO held open,
+--             so that it never sees EOF there)
+--   tls       "1.1", "1.2" or "1.3": only that version
+--   verify_client  true: -Verify 1 with -CAfile pki.client_ca (a client
+--             certificate is required)
+--   args      a string of further s_server arguments
+-- Waits (bounded: 10 s) for the ACCEPT line. Returns {port =, pid =, dir =,
+-- log = function() (stdout .. stderr so far), stop = function}.
+function M.s_server(opts)
+    opts = opts or {}
+    local p = M.pki()
+    local cert = opts.cert or p.server
+    local dir = mktemp_dir("s_server")
+    local args = {"-accept 127.0.0.1:0", "-cert " .. shell_quote(cert.cert),
+                  "-key " .. shell_quote(cert.key)}
+    local mode = opts.mode or "sink"
+    if mode == "www" then
+        args[#args + 1] = "-www"
+    elseif mode == "rev" then
+        args[#args + 1] = "-rev"
+    elseif mode ~= "sink" then
+        error("unknown s_server mode " .. tostring(mode), 2)
+    end
+    if opts.tls then
+        args[#args + 1] = "-tls" .. opts.tls:gsub("%.", "_")
+    end
+    if opts.verify_client then
+        args[#args + 1] = "-Verify 1 -verify_return_error -CAfile "
+                          .. shell_quote(p.client_ca.cert)
+    end
+    if opts.args then args[#args + 1] = opts.args end
+    run(dir, "mkfifo stdin")
+    -- popen's shell prints its pid and becomes s_server, which stays our
+    -- child: stop() reaps it by closing the pipe
+    local pipe = assert(io.popen("cd " .. shell_quote(dir) .. " && echo $$ && exec openssl s_server "
+                                 .. table.concat(args, " ") .. " <>stdin >out 2>err", "r"))
+    local pid = pipe:read("*l")
+    if not (pid and pid:match("^%d+$")) then
+        pipe:close()
+        os.execute("rm -rf " .. shell_quote(dir))
+        error("s_server did not start", 2)
+    end
+    local srv = {pid = pid, pipe = pipe, dir = dir, args = table.concat(args, " ")}
+    srv.stop = function() stop(srv) end
+    srv.log = function()
+        return (read_file(dir .. "/out") or "") .. (read_file(dir .. "/err") or "")
+    end
+    live[pid] = srv
+    for _ = 1, 200 do                   -- 10 s
+        local port = (read_file(dir .. "/out") or ""):match("ACCEPT 127%.0%.0%.1:(%d+)")
+        if port then
+            srv.port = tonumber(port)
+            return srv
+        end
+        if not running(pid) then break end
+        sleep(0.05)
+    end
+    local why = srv.log()
+    stop(srv)
+    error("s_server did not start: " .. why, 2)
+end
+
+-- waits (at most `seconds`, default 5) until the server's output has
+-- `text` (a plain string); returns whether it appeared
+function M.wait_log(srv, text, seconds)
+    for _ = 1, math.floor((seconds or 5) / 0.02) do
+        if srv.log():find(text, 1, true) then return true end
+        sleep(0.02)
+    end
+    return srv.log():find(text, 1, true) ~= nil
+end
+
+function M.stop_all()
+    for _, srv in pairs(live) do stop(srv) end
+end
+
+-- removes the PKI (the next pki() makes a new one)
+function M.cleanup()
+    M.stop_all()
+    if pki_dir then os.execute("rm -rf " .. shell_quote(pki_dir)) end
+    pki_dir, pki = nil, nil
+end
+
+return M

@@ -1,0 +1,928 @@
+-- TLS of the native socket (SPEC 5): sslhandshake, verification and its
+-- error strings, sessions, client certificates, getpeercert, pooled TLS
+-- connections, close_notify, and set_luasec_defaults / get_luasec_defaults.
+--
+-- The peers are `openssl s_server` processes on 127.0.0.1 with a test PKI
+-- made by tls_helper (openssl CLI, a temporary directory), and build/peer
+-- for peers that do not speak TLS. The error strings asserted here are those
+-- ngx_lua 0.10.23 gives against the same servers (t/diff/FACTS.md, "TLS");
+-- where the native socket does better on purpose (TLS 1.3 resumption, IP
+-- SANs, the pooled-connection check, no partial wildcards) the test says so.
+
+local socket = require "resty.luasocket"
+local native = require "resty.luasocket.native"
+local helper = require "helper"
+local th = require "tls_helper"
+
+local GET = "GET / HTTP/1.0\r\n\r\n"
+
+local pki -- made by the first test that needs it
+
+local function trust(extra)
+    pki = th.pki()
+    local t = {cafile = pki.ca.cert}
+    for k, v in pairs(extra or {}) do t[k] = v end
+    assert.returns({true}, socket.set_luasec_defaults(t))
+end
+
+local function sock(ms)
+    local s = native.tcp()
+    s:settimeout(ms or 3000)
+    return s
+end
+
+local function connect(srv, ms)
+    local s = sock(ms)
+    assert.returns({1}, s:connect("127.0.0.1", srv.port))
+    return s
+end
+
+-- the status line of s_server -www's page: "New, TLSv1.3, Cipher is ..."
+-- or "Reused, ..."
+local function www_page(s)
+    assert.returns({#GET}, s:send(GET))
+    local page, err = s:receive("*a")
+    assert.is_string(page, "the page: " .. tostring(err))
+    return page, page:match("\n(New, [^\n]*)") or page:match("\n(Reused, [^\n]*)")
+end
+
+-- sslhandshake(...) must fail with err, and the socket is closed after it
+local function fails_closed(s, err, ...)
+    assert.returns({nil, err}, s:sslhandshake(...))
+    assert.returns({nil, "closed"}, s:send("x"))
+    assert.returns({nil, "closed"}, s:receive())
+    assert.returns({nil, "closed"}, s:close())
+end
+
+local function elapsed_since(t0)
+    return native.now() - t0
+end
+
+local function count(text, plain)
+    local n, i = 0, 1
+    while true do
+        local s, e = text:find(plain, i, true)
+        if not s then return n end
+        n, i = n + 1, e + 1
+    end
+end
+
+local function reset_defaults()
+    assert.returns({true}, socket.set_luasec_defaults({}))
+end
+
+-- after each test: its servers stopped, the defaults back to the built-in ones
+local function after()
+    th.stop_all()
+    reset_defaults()
+end
+
+describe("set_luasec_defaults / get_luasec_defaults", function()
+    after_each(after)
+
+    it("get_luasec_defaults returns a copy", function()
+        reset_defaults()
+        local d = socket.get_luasec_defaults()
+        assert.same({}, d)
+        d.cafile = "/nowhere"
+        assert.same({}, socket.get_luasec_defaults())
+        assert.is_false(rawequal(socket.get_luasec_defaults(), socket.get_luasec_defaults()))
+    end)
+
+    it("set_luasec_defaults keeps a copy of its table", function()
+        pki = th.pki()
+        local t = {cafile = pki.ca.cert, depth = 3, min_protocol = "TLSv1.2"}
+        assert.returns({true}, socket.set_luasec_defaults(t))
+        t.cafile = "/nowhere"
+        t.ciphers = "NULL"
+        assert.same({cafile = pki.ca.cert, depth = 3, min_protocol = "TLSv1.2"},
+                    socket.get_luasec_defaults())
+    end)
+
+    it("rejects what is not a table", function()
+        assert.has_error(function() socket.set_luasec_defaults() end,
+            "bad argument #1 to 'set_luasec_defaults' (table expected, got nil)")
+        assert.has_error(function() socket.set_luasec_defaults("x") end,
+            "bad argument #1 to 'set_luasec_defaults' (table expected, got string)")
+    end)
+
+    it("rejects unknown keys, naming them", function()
+        assert.has_error(function() socket.set_luasec_defaults({cafiel = "/x"}) end,
+            "bad argument #1 to 'set_luasec_defaults' (unknown key 'cafiel')")
+        assert.has_error(function() socket.set_luasec_defaults({"x"}) end,
+            "bad argument #1 to 'set_luasec_defaults' (unknown key '1')")
+        -- LuaSec's names are not ours
+        assert.error_matches(function() socket.set_luasec_defaults({protocol = "any"}) end,
+            "unknown key 'protocol'")
+    end)
+
+    it("rejects values of the wrong type", function()
+        assert.has_error(function() socket.set_luasec_defaults({cafile = 1}) end,
+            "bad argument #1 to 'set_luasec_defaults' (cafile: string expected, got number)")
+        assert.has_error(function() socket.set_luasec_defaults({depth = "3"}) end,
+            "bad argument #1 to 'set_luasec_defaults' (depth: number expected, got string)")
+    end)
+
+    it("returns nil and OpenSSL's complaint for an unusable setting, keeping the old defaults", function()
+        trust()
+        local old = socket.get_luasec_defaults()
+        local ok, err = socket.set_luasec_defaults({cafile = "/nonexistent/ca.pem"})
+        assert.is_nil(ok)
+        assert.matches("^cannot load the CA certificates", err)
+        assert.same(old, socket.get_luasec_defaults())
+        assert.returns({nil, "bad min_protocol: TLSv9"},
+                       socket.set_luasec_defaults({min_protocol = "TLSv9"}))
+        ok, err = socket.set_luasec_defaults({ciphers = "NO-SUCH-CIPHER"})
+        assert.is_nil(ok)
+        assert.matches("^bad ciphers", err)
+        ok, err = socket.set_luasec_defaults({ciphersuites = "NO_SUCH_SUITE"})
+        assert.is_nil(ok)
+        assert.matches("^bad ciphersuites", err)
+        assert.same(old, socket.get_luasec_defaults())
+        -- and the old context is still the one in use
+        local srv = th.s_server({mode = "www"})
+        local s = connect(srv)
+        assert.is_not_nil((s:sslhandshake(nil, "localhost", true)))
+        s:close()
+    end)
+
+    it("cafile: the test CA verifies; {} goes back to the system bundle, which does not", function()
+        trust()
+        local srv = th.s_server({mode = "www"})
+        local s = connect(srv)
+        assert.is_not_nil((s:sslhandshake(nil, "localhost", true)))
+        s:close()
+        reset_defaults()
+        fails_closed(connect(srv), "21: unable to verify the first certificate",
+                     nil, "localhost", true)
+    end)
+
+    it("capath: a hashed directory of CAs", function()
+        pki = th.pki()
+        local dir = pki.dir .. "/capath"
+        assert.truthy(os.execute("mkdir -p " .. dir .. " && cp " .. pki.ca.cert .. " " .. dir
+                                 .. "/ && openssl rehash " .. dir .. " >/dev/null 2>&1"))
+        assert.returns({true}, socket.set_luasec_defaults({capath = dir}))
+        local srv = th.s_server({mode = "www"})
+        local s = connect(srv)
+        assert.is_not_nil((s:sslhandshake(nil, "localhost", true)))
+        s:close()
+    end)
+
+    it("depth: 0 refuses a chain through an intermediate (as lua_ssl_verify_depth 0)", function()
+        pki = th.pki()
+        local srv = th.s_server({mode = "www", cert = pki.leaf_int,
+                                 args = "-cert_chain " .. pki.int.cert})
+        trust({depth = 0})
+        fails_closed(connect(srv), "20: unable to get local issuer certificate",
+                     nil, "localhost", true)
+        trust({depth = 1})
+        local s = connect(srv)
+        assert.is_not_nil((s:sslhandshake(nil, "localhost", true)))
+        s:close()
+    end)
+
+    it("min_protocol and max_protocol", function()
+        trust({max_protocol = "TLSv1.2"})
+        local srv = th.s_server({mode = "www"})
+        local s = connect(srv)
+        assert.is_not_nil((s:sslhandshake(nil, "localhost", true)))
+        local _, status = www_page(s)
+        assert.matches("^New, TLSv1%.2,", status)
+        s:close()
+        trust({min_protocol = "TLSv1.3"})
+        local srv12 = th.s_server({mode = "www", tls = "1.2"})
+        fails_closed(connect(srv12), "handshake failed", nil, "localhost", true)
+    end)
+
+    it("ciphersuites picks the TLS 1.3 suite, ciphers the TLS 1.2 one", function()
+        trust({ciphersuites = "TLS_CHACHA20_POLY1305_SHA256"})
+        local srv = th.s_server({mode = "www"})
+        local s = connect(srv)
+        assert.is_not_nil((s:sslhandshake(nil, "localhost", true)))
+        local _, status = www_page(s)
+        assert.equal("New, TLSv1.3, Cipher is TLS_CHACHA20_POLY1305_SHA256", status)
+        s:close()
+        trust({ciphers = "ECDHE-ECDSA-AES128-GCM-SHA256", max_protocol = "TLSv1.2"})
+        s = connect(srv)
+        assert.is_not_nil((s:sslhandshake(nil, "localhost", true)))
+        _, status = www_page(s)
+        assert.equal("New, TLSv1.2, Cipher is ECDHE-ECDSA-AES128-GCM-SHA256", status)
+        s:close()
+    end)
+
+    it("certificate and key: a client certificate for every socket", function()
+        pki = th.pki()
+        trust({certificate = pki.client.cert, key = pki.client.key})
+        local srv = th.s_server({mode = "www", verify_client = true})
+        local s = connect(srv)
+        assert.is_not_nil((s:sslhandshake(nil, "localhost", true)))
+        local page = www_page(s)
+        assert.matches("Client certificate", page)
+        s:close()
+        local ok, err = socket.set_luasec_defaults({certificate = pki.client.cert,
+                                                    key = pki.server.key})
+        assert.is_nil(ok)
+        assert.matches("^cannot load the client key", err)
+    end)
+end)
+
+describe("sslhandshake", function()
+    before_each(function() trust() end)
+    after_each(after)
+
+    it("returns a session; data goes both ways over TLS", function()
+        local srv = th.s_server({mode = "rev"})
+        local s = connect(srv)
+        local sess, err = s:sslhandshake(nil, "localhost", true)
+        assert.equal("userdata", type(sess), err)
+        assert.matches("^ssl session", tostring(sess))
+        assert.returns({6}, s:send("hello\n"))
+        assert.returns({"olleh"}, s:receive())
+        assert.returns({4}, s:send({"ab", "c", "\n"}))
+        assert.returns({"cba"}, s:receive("*l"))
+        assert.returns({1}, s:close())
+    end)
+
+    it("false as first argument returns true, also a second time", function()
+        local srv = th.s_server({mode = "rev"})
+        local s = connect(srv)
+        assert.returns({true}, s:sslhandshake(false, "localhost", true))
+        assert.returns({true}, s:sslhandshake(false, "localhost", true))
+        assert.equal("userdata", type((s:sslhandshake(nil, "localhost", true))))
+        assert.returns({3}, s:send("ab\n"))
+        assert.returns({"ba"}, s:receive())
+        s:close()
+    end)
+
+    it("verifies without a server name: the chain only", function()
+        local srv = th.s_server({mode = "www"})
+        local s = connect(srv)
+        assert.equal("userdata", type((s:sslhandshake(nil, nil, true))))
+        s:close()
+    end)
+
+    it("large data both ways", function()
+        local srv = th.s_server({mode = "www", args = "-WWW"})
+        local f = assert(io.open(srv.dir .. "/big.txt", "wb"))
+        local chunk = ("0123456789abcdef"):rep(64) -- 1 KiB
+        f:write(chunk:rep(1024))
+        f:close()
+        local s = connect(srv)
+        assert.is_not_nil((s:sslhandshake(nil, "localhost", true)))
+        assert.returns({25}, s:send("GET /big.txt HTTP/1.0\r\n\r\n"))
+        local header
+        repeat header = s:receive() until header == "" or header == nil
+        assert.returns({chunk}, s:receive(1024))
+        local rest, err = s:receive("*a")
+        assert.is_nil(err)
+        assert.equal(1023 * 1024, #rest)
+        assert.equal(chunk:rep(1023), rest)
+        s:close()
+
+        local sink = th.s_server({mode = "sink"})
+        s = connect(sink)
+        assert.is_not_nil((s:sslhandshake(false, "localhost", true)))
+        local line = ("x"):rep(1023) .. "\n"
+        assert.returns({256 * 1024 + 4}, s:send({line:rep(256), "END\n"}))
+        assert.is_true(th.wait_log(sink, "END\n"), "the server got everything")
+        assert.equal(256, count(sink.log(), line))
+        s:close()
+    end)
+
+    describe("verification errors (as ngx_lua: \"<code>: <OpenSSL's text>\")", function()
+        it("18: self-signed certificate", function()
+            local srv = th.s_server({mode = "www", cert = pki.selfsigned})
+            fails_closed(connect(srv), "18: self-signed certificate", nil, "localhost", true)
+        end)
+
+        it("10: certificate has expired", function()
+            local srv = th.s_server({mode = "www", cert = pki.expired})
+            fails_closed(connect(srv), "10: certificate has expired", nil, "localhost", true)
+        end)
+
+        it("9: certificate is not yet valid", function()
+            local srv = th.s_server({mode = "www", cert = pki.notyet})
+            fails_closed(connect(srv), "9: certificate is not yet valid", nil, "localhost", true)
+        end)
+
+        it("21: unable to verify the first certificate (intermediate not sent)", function()
+            local srv = th.s_server({mode = "www", cert = pki.leaf_int})
+            fails_closed(connect(srv), "21: unable to verify the first certificate",
+                         nil, "localhost", true)
+        end)
+
+        it("an intermediate sent by the server completes the chain", function()
+            local srv = th.s_server({mode = "www", cert = pki.leaf_int,
+                                     args = "-cert_chain " .. pki.int.cert})
+            local s = connect(srv)
+            assert.equal("userdata", type((s:sslhandshake(nil, "localhost", true))))
+            s:close()
+        end)
+
+        it("19: self-signed certificate in certificate chain (a root we do not trust)", function()
+            trust({cafile = pki.other_ca.cert})
+            local srv = th.s_server({mode = "www", cert = pki.leaf_int,
+                                     args = "-cert_chain " .. pki.full_int.cert})
+            fails_closed(connect(srv), "19: self-signed certificate in certificate chain",
+                         nil, "localhost", true)
+        end)
+
+        it("20: unable to get local issuer certificate", function()
+            trust({cafile = pki.other_ca.cert})
+            local srv = th.s_server({mode = "www", cert = pki.leaf_int,
+                                     args = "-cert_chain " .. pki.int.cert})
+            fails_closed(connect(srv), "20: unable to get local issuer certificate",
+                         nil, "localhost", true)
+        end)
+
+        it("certificate host mismatch", function()
+            local srv = th.s_server({mode = "www"})
+            fails_closed(connect(srv), "certificate host mismatch", nil, "wrong.test", true)
+            fails_closed(connect(srv), "certificate host mismatch", nil, "localhost.", true)
+        end)
+
+        it("the chain is checked before the name", function()
+            local srv = th.s_server({mode = "www", cert = pki.expired})
+            fails_closed(connect(srv), "10: certificate has expired", nil, "wrong.test", true)
+        end)
+
+        it("with false as first argument the error is still returned", function()
+            -- ngx_lua 0.10.23 may return true here (lua-resty-core #499/#532)
+            local srv = th.s_server({mode = "www", cert = pki.expired})
+            fails_closed(connect(srv), "10: certificate has expired", false, "localhost", true)
+            srv = th.s_server({mode = "www"})
+            fails_closed(connect(srv), "certificate host mismatch", false, "wrong.test", true)
+        end)
+    end)
+
+    describe("host names", function()
+        local function accepts(srv, name)
+            local s = connect(srv)
+            local sess, err = s:sslhandshake(nil, name, true)
+            assert.equal("userdata", type(sess), name .. ": " .. tostring(err))
+            s:close()
+        end
+
+        it("an IP literal matches an IP address SAN (ngx_lua: certificate host mismatch)", function()
+            local srv = th.s_server({mode = "www"})
+            accepts(srv, "127.0.0.1")
+            fails_closed(connect(srv), "certificate host mismatch", nil, "127.0.0.2", true)
+            fails_closed(connect(srv), "certificate host mismatch", nil, "::1", true)
+        end)
+
+        it("an IP literal does not match a DNS SAN of the same text", function()
+            local srv = th.s_server({mode = "www", cert = pki.wildcard})
+            fails_closed(connect(srv), "certificate host mismatch", nil, "127.0.0.1", true)
+        end)
+
+        it("a wildcard covers exactly one left-most label", function()
+            local srv = th.s_server({mode = "www", cert = pki.wildcard})
+            accepts(srv, "a.example.test")
+            accepts(srv, "A.Example.TEST")
+            fails_closed(connect(srv), "certificate host mismatch", nil, "example.test", true)
+            fails_closed(connect(srv), "certificate host mismatch", nil, "a.b.example.test", true)
+        end)
+
+        it("no partial wildcards (ngx_lua accepts f*.example.test for foo.example.test)", function()
+            local srv = th.s_server({mode = "www", cert = pki.partial})
+            fails_closed(connect(srv), "certificate host mismatch", nil, "foo.example.test", true)
+            fails_closed(connect(srv), "certificate host mismatch", nil, "bar.example.test", true)
+        end)
+
+        it("verify = false accepts any certificate and name", function()
+            for _, cert in ipairs({pki.selfsigned, pki.expired, pki.notyet, pki.partial}) do
+                local srv = th.s_server({mode = "rev", cert = cert})
+                local s = connect(srv)
+                assert.equal("userdata", type((s:sslhandshake(nil, "wrong.test", false))))
+                assert.returns({3}, s:send("ab\n"))
+                assert.returns({"ba"}, s:receive())
+                s:close()
+                srv.stop()
+            end
+        end)
+
+        it("the server name is sent as SNI (not for IP literals)", function()
+            local srv = th.s_server({mode = "rev", args = "-servername sni.test -cert2 "
+                                     .. pki.wildcard.cert .. " -key2 " .. pki.wildcard.key})
+            -- s_server serves -cert2 (*.example.test) to clients whose SNI
+            -- is sni.test, its -cert (localhost) to the others
+            local s = connect(srv)
+            assert.returns({nil, "certificate host mismatch"},
+                           s:sslhandshake(nil, "sni.test", true))
+            s = connect(srv)
+            assert.equal("userdata", type((s:sslhandshake(nil, "localhost", true))))
+            assert.equal(pki.text(pki.server.cert), s:getpeercert())
+            s:close()
+        end)
+    end)
+
+    describe("peers that are not TLS servers: handshake failed, socket closed", function()
+        local function against(script, ...)
+            local s = helper.connected(script, {timeout = 3000})
+            fails_closed(s, ...)
+        end
+
+        it("a plain-text peer", function()
+            against("recv:5;send:HTTP/1.1 400 Bad Request\\r\\n\\r\\n;close",
+                    "handshake failed", nil, "localhost", false)
+        end)
+
+        it("a peer that closes at once, or after the first bytes", function()
+            against("close", "handshake failed", nil, "localhost", false)
+            against("recv:5;close", "handshake failed", nil, "localhost", false)
+        end)
+
+        it("a peer that resets during the handshake", function()
+            against("recv:5;reset", "handshake failed", nil, "localhost", false)
+        end)
+
+        it("a peer that sends an alert, or a record that is no TLS", function()
+            against("recv:5;send:\\x15\\x03\\x03\\x00\\x02\\x02\\x28;hold",
+                    "handshake failed", nil, "localhost", false)
+            against("recv:5;send:\\xff\\xff\\xff\\xff\\xff\\xff\\xff;hold",
+                    "handshake failed", nil, "localhost", false)
+        end)
+
+        it("a truncated handshake record: timeout (connect timeout)", function()
+            local s = helper.connected("recv:5;send:\\x16\\x03\\x03\\x00\\x02\\x00\\x00;hold",
+                                       {timeout = 3000})
+            s:settimeouts(300, 3000, 3000)
+            fails_closed(s, "timeout", nil, "localhost", false)
+        end)
+
+        it("a TLS 1.1 server: TLS 1.2 is the minimum", function()
+            local srv = th.s_server({mode = "www", tls = "1.1"})
+            fails_closed(connect(srv), "handshake failed", nil, "localhost", false)
+        end)
+
+        it("a server that requires a client certificate (TLS 1.2)", function()
+            local srv = th.s_server({mode = "www", tls = "1.2", verify_client = true})
+            fails_closed(connect(srv), "handshake failed", nil, "localhost", true)
+        end)
+
+        it("the socket connects again after a failed handshake", function()
+            local peer = helper.peer("close")
+            local srv = th.s_server({mode = "rev"})
+            local s = sock()
+            assert.returns({1}, s:connect("127.0.0.1", peer.port))
+            assert.returns({nil, "handshake failed"}, s:sslhandshake(nil, "localhost", false))
+            assert.returns({1}, s:connect("127.0.0.1", srv.port))
+            assert.equal("userdata", type((s:sslhandshake(nil, "localhost", true))))
+            assert.returns({3}, s:send("ab\n"))
+            assert.returns({"ba"}, s:receive())
+            s:close()
+        end)
+    end)
+
+    describe("timeouts", function()
+        it("a stalled peer: timeout after the connect timeout, socket closed", function()
+            local s = helper.connected("hold", {timeout = 5000})
+            s:settimeouts(300, 5000, 5000)
+            local t0 = native.now()
+            fails_closed(s, "timeout", nil, "localhost", false)
+            local took = elapsed_since(t0)
+            assert.truthy(took >= 0.25 and took < 2, "took " .. took)
+        end)
+
+        it("the read and send timeouts do not bound the handshake", function()
+            local s = helper.connected("hold", {timeout = 5000})
+            s:settimeouts(1000, 100, 100)
+            local t0 = native.now()
+            assert.returns({nil, "timeout"}, s:sslhandshake(nil, "localhost", false))
+            local took = elapsed_since(t0)
+            assert.truthy(took >= 0.9 and took < 3, "took " .. took)
+        end)
+
+        it("a read timeout over TLS leaves the connection usable", function()
+            local srv = th.s_server({mode = "rev"})
+            local s = connect(srv)
+            assert.is_not_nil((s:sslhandshake(false, "localhost", true)))
+            s:settimeouts(3000, 3000, 200)
+            local t0 = native.now()
+            assert.returns({nil, "timeout", ""}, s:receive())
+            assert.truthy(elapsed_since(t0) < 2)
+            assert.returns({3}, s:send("ab\n"))
+            assert.returns({"ba"}, s:receive())
+            s:close()
+        end)
+    end)
+
+    describe("state and arguments", function()
+        it("on a socket never connected: raises; closed, or whose connect failed: closed", function()
+            -- as resty.core does for the first; the other two are nil,
+            -- "closed" there too
+            assert.error_matches(function()
+                local _ = native.tcp():sslhandshake(nil, "localhost", false)
+            end, "socket is never created nor connected")
+            local srv = th.s_server({mode = "rev"})
+            local s = connect(srv)
+            assert.returns({1}, s:close())
+            assert.returns({nil, "closed"}, s:sslhandshake(nil, "localhost", false))
+            s = sock(1000)
+            local c = s:connect("127.0.0.1", helper.closed_port())
+            assert.is_nil(c)
+            assert.returns({nil, "closed"}, s:sslhandshake(nil, "localhost", false))
+        end)
+
+        it("1 to 5 arguments", function()
+            local s = native.tcp()
+            assert.has_error(function() s:sslhandshake(nil, "a", false, false, 1) end,
+                "ngx.socket sslhandshake: expecting 1 ~ 5 arguments (including the object), but seen 6")
+            assert.has_error(function() native.tcp_mt.__index.sslhandshake() end,
+                "ngx.socket sslhandshake: expecting 1 ~ 5 arguments (including the object), but seen 0")
+        end)
+
+        it("a server name that is not a string raises", function()
+            local srv = th.s_server({mode = "rev"})
+            local s = connect(srv)
+            assert.error_matches(function() s:sslhandshake(nil, {}, false) end,
+                                 "string expected, got table")
+            s:close()
+        end)
+
+        it("what is not a session in first place is ignored; verify is truthiness", function()
+            local srv = th.s_server({mode = "rev"})
+            for _, first in ipairs({"x", true, {}}) do
+                local s = connect(srv)
+                assert.equal("userdata", type((s:sslhandshake(first, "localhost", "yes"))))
+                s:close()
+            end
+            local s = connect(srv)
+            fails_closed(s, "certificate host mismatch", nil, "wrong.test", 0)
+        end)
+
+        it("send_status_req (OCSP stapling request) is accepted", function()
+            local srv = th.s_server({mode = "rev"})
+            local s = connect(srv)
+            assert.equal("userdata", type((s:sslhandshake(nil, "localhost", true, true))))
+            assert.returns({3}, s:send("ab\n"))
+            assert.returns({"ba"}, s:receive())
+            s:close()
+        end)
+    end)
+end)
+
+describe("sessions", function()
+    before_each(function() trust() end)
+    after_each(after)
+
+    local function resumes(tls)
+        local srv = th.s_server({mode = "www", tls = tls})
+        local sess
+        local seen = {}
+        for i = 1, 3 do
+            local s = connect(srv)
+            local new, err = s:sslhandshake(sess, "localhost", true)
+            assert.equal("userdata", type(new), err)
+            local _, status = www_page(s)
+            seen[i] = status:match("^(%a+), (TLSv[%d.]+)")
+            assert.equal("TLSv" .. tls, select(2, status:match("^(%a+), (TLSv[%d.]+)")))
+            s:close()
+            sess = new
+        end
+        assert.same({"New", "Reused", "Reused"}, seen)
+    end
+
+    it("a TLS 1.2 session resumes", function() resumes("1.2") end)
+
+    it("a TLS 1.3 session resumes (ngx_lua 0.10.23 never resumes TLS 1.3)", function()
+        resumes("1.3")
+    end)
+
+    it("a TLS 1.3 ticket fills the session object when a later read brings it", function()
+        local srv = th.s_server({mode = "www", tls = "1.3"})
+        local s = connect(srv)
+        local sess = s:sslhandshake(nil, "localhost", true)
+        assert.matches("^ssl session %(none yet%)", tostring(sess))
+        www_page(s)
+        assert.matches("^ssl session: ", tostring(sess))
+        s:close()
+        -- a session that never saw its ticket: a full handshake, no error
+        s = connect(srv)
+        local early = s:sslhandshake(nil, "localhost", true)
+        s:close()
+        assert.matches("^ssl session %(none yet%)", tostring(early))
+        s = connect(srv)
+        assert.equal("userdata", type((s:sslhandshake(early, "localhost", true))))
+        local _, status = www_page(s)
+        assert.matches("^New, ", status)
+        s:close()
+    end)
+
+    it("getsslsession: the current session, which resumes (1.2 and 1.3)", function()
+        for _, tls in ipairs({"1.2", "1.3"}) do
+            local srv = th.s_server({mode = "www", tls = tls})
+            local s = connect(srv)
+            assert.returns({true}, s:sslhandshake(false, "localhost", true))
+            www_page(s)
+            local sess = s:getsslsession()
+            assert.equal("userdata", type(sess))
+            assert.matches("^ssl session: ", tostring(sess))
+            s:close()
+            s = connect(srv)
+            assert.equal("userdata", type((s:sslhandshake(sess, "localhost", true))))
+            local _, status = www_page(s)
+            assert.matches("^Reused, TLSv" .. tls:gsub("%.", "%%."), status)
+            s:close()
+        end
+    end)
+
+    it("getsslsession without TLS: no ssl session; closed socket: closed", function()
+        local s, peer = helper.connected("hold")
+        assert.returns({nil, "no ssl session"}, s:getsslsession())
+        s:close()
+        assert.returns({nil, "closed"}, s:getsslsession())
+        peer.stop()
+    end)
+
+    it("a session of another server is ignored: a full handshake", function()
+        local a = th.s_server({mode = "www", tls = "1.2"})
+        local b = th.s_server({mode = "www", tls = "1.3"})
+        local s = connect(a)
+        local sess = s:sslhandshake(nil, "localhost", true)
+        www_page(s)
+        s:close()
+        s = connect(b)
+        assert.equal("userdata", type((s:sslhandshake(sess, "localhost", true))))
+        local _, status = www_page(s)
+        assert.matches("^New, TLSv1%.3", status)
+        s:close()
+    end)
+
+    it("sessions outlive their sockets and are garbage collected", function()
+        local srv = th.s_server({mode = "www"})
+        helper.collect()
+        local before = helper.socket_count()
+        local sess
+        for _ = 1, 5 do
+            local s = connect(srv)
+            local new = s:sslhandshake(sess, "localhost", true)
+            assert.equal("userdata", type(new))
+            www_page(s)
+            s:close()
+            s = nil -- luacheck: ignore 311
+            helper.collect()
+            sess = new
+        end
+        sess = nil -- luacheck: ignore 311
+        helper.collect()
+        assert.equal(before, helper.socket_count())
+    end)
+end)
+
+describe("client certificates: setclientcert", function()
+    before_each(function() trust() end)
+    after_each(after)
+
+    local function cert_pem() return pki.text(pki.client.cert) end
+    local function key_pem() return pki.text(pki.client.key) end
+
+    for _, tls in ipairs({"1.2", "1.3"}) do
+        it("mutual TLS " .. tls .. " with a PEM certificate and key", function()
+            local srv = th.s_server({mode = "www", tls = tls, verify_client = true})
+            local s = connect(srv)
+            assert.returns({true}, s:setclientcert(cert_pem(), key_pem()))
+            assert.equal("userdata", type((s:sslhandshake(nil, "localhost", true))))
+            local page = www_page(s)
+            assert.matches("Client certificate", page)
+            assert.matches("test client", page)
+            s:close()
+        end)
+    end
+
+    it("TLS 1.3 without the required certificate: the handshake passes, the first read fails (as ngx_lua)", function()
+        local srv = th.s_server({mode = "www", tls = "1.3", verify_client = true})
+        local s = connect(srv)
+        assert.equal("userdata", type((s:sslhandshake(nil, "localhost", true))))
+        assert.returns({#GET}, s:send(GET))
+        assert.returns({nil, "error", ""}, s:receive())
+        assert.returns({nil, "closed"}, s:receive())
+        s:close()
+    end)
+
+    it("setclientcert before connect, kept across connects", function()
+        local srv = th.s_server({mode = "www", tls = "1.2", verify_client = true})
+        local s = sock()
+        assert.returns({true}, s:setclientcert(cert_pem(), key_pem()))
+        for _ = 1, 2 do
+            assert.returns({1}, s:connect("127.0.0.1", srv.port))
+            assert.equal("userdata", type((s:sslhandshake(nil, "localhost", true))))
+            s:close()
+        end
+        -- nil, nil forgets it
+        assert.returns({true}, s:setclientcert(nil, nil))
+        assert.returns({1}, s:connect("127.0.0.1", srv.port))
+        assert.returns({nil, "handshake failed"}, s:sslhandshake(nil, "localhost", true))
+    end)
+
+    it("bad arguments (ngx_lua takes cdata from ngx.ssl.parse_pem_*)", function()
+        local s = native.tcp()
+        assert.returns({nil, "client certificate must be supplied with corresponding private key"},
+                       s:setclientcert(cert_pem(), nil))
+        assert.returns({nil, "client certificate must be supplied with corresponding private key"},
+                       s:setclientcert(nil, key_pem()))
+        assert.returns({nil, "bad cert arg: string expected, got number"}, s:setclientcert(1, "x"))
+        assert.returns({nil, "bad pkey arg: string expected, got table"},
+                       s:setclientcert(cert_pem(), {}))
+        assert.returns({nil, "bad client certificate"}, s:setclientcert("junk", key_pem()))
+        assert.returns({nil, "bad client private key"}, s:setclientcert(cert_pem(), "junk"))
+        -- a key that is not the certificate's
+        assert.returns({nil, "bad client private key"},
+                       s:setclientcert(cert_pem(), pki.text(pki.server.key)))
+        assert.returns({true}, s:setclientcert())
+    end)
+end)
+
+describe("getpeercert", function()
+    before_each(function() trust() end)
+    after_each(after)
+
+    it("returns the server certificate in PEM (the leaf only)", function()
+        local srv = th.s_server({mode = "rev"})
+        local s = connect(srv)
+        assert.returns({true}, s:sslhandshake(false, "localhost", true))
+        assert.equal(pki.text(pki.server.cert), s:getpeercert())
+        s:close()
+        srv = th.s_server({mode = "rev", cert = pki.leaf_int, args = "-cert_chain " .. pki.int.cert})
+        s = connect(srv)
+        assert.returns({true}, s:sslhandshake(false, "localhost", true))
+        assert.equal(pki.text(pki.leaf_int.cert), s:getpeercert())
+        s:close()
+    end)
+
+    it("also unverified", function()
+        local srv = th.s_server({mode = "rev", cert = pki.selfsigned})
+        local s = connect(srv)
+        assert.returns({true}, s:sslhandshake(false, nil, false))
+        assert.equal(pki.text(pki.selfsigned.cert), s:getpeercert())
+        s:close()
+    end)
+
+    it("no TLS: no ssl session; closed: closed", function()
+        local s = helper.connected("hold")
+        assert.returns({nil, "no ssl session"}, s:getpeercert())
+        s:close()
+        assert.returns({nil, "closed"}, s:getpeercert())
+    end)
+end)
+
+describe("pooled TLS connections", function()
+    before_each(function() trust() end)
+    after_each(after)
+
+    -- a TLS connection to srv, back in the pool
+    local function pooled(srv, name, verify)
+        local s = connect(srv)
+        assert.equal("userdata", type((s:sslhandshake(nil, name, verify))))
+        assert.returns({3}, s:send("ab\n"))
+        assert.returns({"ba"}, s:receive())
+        assert.returns({1}, s:setkeepalive())
+        return s
+    end
+
+    -- takes whatever is idle in srv's pool and closes it
+    local function drain(srv)
+        for _ = 1, 10 do
+            local s = connect(srv)
+            local reused = s:getreusedtimes()
+            s:close()
+            if reused == 0 then return end
+        end
+    end
+
+    it("are reused without a new handshake", function()
+        local srv = th.s_server({mode = "rev"})
+        pooled(srv, "localhost", true)
+        local s = connect(srv)
+        assert.returns({1}, s:getreusedtimes())
+        local t0 = native.now()
+        local sess = s:sslhandshake(nil, "localhost", true)
+        assert.equal("userdata", type(sess))
+        assert.truthy(elapsed_since(t0) < 0.05, "no round trip")
+        assert.returns({true}, s:sslhandshake(false, "localhost", true))
+        assert.returns({3}, s:send("cd\n"))
+        assert.returns({"dc"}, s:receive())
+        assert.equal(1, count(srv.log(), "CONNECTION ESTABLISHED"))
+        s:close()
+    end)
+
+    it("a verified connection serves an unverified handshake to the same name", function()
+        local srv = th.s_server({mode = "rev"})
+        pooled(srv, "localhost", true)
+        local s = connect(srv)
+        assert.returns({1}, s:getreusedtimes())
+        assert.returns({true}, s:sslhandshake(false, "localhost", false))
+        s:close()
+    end)
+
+    it("another server name: nil and a clear error, the connection closed", function()
+        local srv = th.s_server({mode = "rev"})
+        pooled(srv, "localhost", true)
+        local s = connect(srv)
+        assert.returns({1}, s:getreusedtimes())
+        fails_closed(s, "reused connection was made for a verified handshake to localhost,"
+                        .. " not for this handshake", nil, "127.0.0.1", true)
+        drain(srv)
+    end)
+
+    it("an unverified connection does not serve a verified handshake", function()
+        local srv = th.s_server({mode = "rev"})
+        pooled(srv, "localhost", false)
+        local s = connect(srv)
+        assert.returns({1}, s:getreusedtimes())
+        fails_closed(s, "reused connection was made for an unverified handshake to localhost,"
+                        .. " not for this handshake", false, "localhost", true)
+        drain(srv)
+    end)
+
+    it("a connection made without a name does not serve one with a name", function()
+        local srv = th.s_server({mode = "rev"})
+        pooled(srv, nil, false)
+        local s = connect(srv)
+        fails_closed(s, "reused connection was made for an unverified handshake,"
+                        .. " not for this handshake", nil, "localhost", false)
+        drain(srv)
+    end)
+
+    it("the check holds when a session is passed too", function()
+        local srv = th.s_server({mode = "rev"})
+        local s = connect(srv)
+        local sess = s:sslhandshake(nil, "localhost", true)
+        assert.returns({1}, s:setkeepalive())
+        s = connect(srv)
+        assert.returns({1}, s:getreusedtimes())
+        local ok, err = s:sslhandshake(sess, "wrong.test", true)
+        assert.is_nil(ok, "a connection verified for localhost handed out for wrong.test")
+        assert.matches("^reused connection was made for", err)
+        drain(srv)
+    end)
+
+    -- ngx_lua 0.10.23 answers "connection in dubious state" here
+    it("TLS 1.3 tickets that arrived unread do not spoil the connection", function()
+        local srv = th.s_server({mode = "rev", tls = "1.3"})
+        local s = connect(srv)
+        assert.returns({true}, s:sslhandshake(false, "localhost", true))
+        native.sleep(0.2)                   -- the tickets are in our socket now
+        assert.returns({1}, s:setkeepalive())
+        s = connect(srv)
+        assert.returns({1}, s:getreusedtimes())
+        assert.returns({true}, s:sslhandshake(false, "localhost", true))
+        assert.returns({3}, s:send("ab\n"))
+        assert.returns({"ba"}, s:receive())
+        s:close()
+    end)
+
+    it("a pooled TLS connection whose server went away is not handed out", function()
+        local srv = th.s_server({mode = "rev"})
+        pooled(srv, "localhost", true)
+        local port = srv.port
+        srv.stop()
+        native.sleep(0.1)
+        local s = sock(1000)
+        local ok, err = s:connect("127.0.0.1", port)
+        assert.returns({nil, "connection refused"}, ok, err)
+    end)
+end)
+
+describe("closing TLS connections", function()
+    before_each(function() trust() end)
+    after_each(after)
+
+    it("close() sends close_notify (ngx_lua 0.10.23 does not)", function()
+        local srv = th.s_server({mode = "sink"})
+        local s = connect(srv)
+        assert.returns({true}, s:sslhandshake(false, "localhost", true))
+        assert.returns({6}, s:send("hello\n"))
+        assert.is_true(th.wait_log(srv, "hello\n"))
+        assert.returns({1}, s:close())
+        -- s_server prints DONE on close_notify, ERROR on a bare EOF
+        assert.is_true(th.wait_log(srv, "DONE\n"), srv.log())
+        assert.is_nil(srv.log():find("ERROR\n", 1, true))
+    end)
+
+    it("a server that goes away: closed", function()
+        local srv = th.s_server({mode = "rev"})
+        local s = connect(srv)
+        assert.returns({true}, s:sslhandshake(false, "localhost", true))
+        assert.returns({3}, s:send("ab\n"))
+        assert.returns({"ba"}, s:receive())
+        srv.stop()
+        -- as ngx_lua: the read half is closed, the write half is not
+        assert.returns({nil, "closed", ""}, s:receive())
+        assert.returns({2}, s:send("x\n"))
+        assert.returns({1}, s:close())
+    end)
+
+    it("the garbage collector closes an abandoned TLS socket", function()
+        local srv = th.s_server({mode = "rev"})
+        helper.collect()
+        local before = helper.socket_count()
+        do
+            local s = connect(srv)
+            assert.returns({true}, s:sslhandshake(false, "localhost", true))
+        end
+        helper.collect()
+        assert.equal(before, helper.socket_count())
+    end)
+end)
