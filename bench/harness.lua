@@ -1,0 +1,104 @@
+-- The benchmarks' Lua half that every workload shares: the timing loop, and
+-- the two entry points that run a workload with a socket constructor.
+--
+--   plain Lua:  LUA_PATH='bench/?.lua;lib/?.lua;;' LUA_CPATH='build/<interp>/?.so;;'
+--               <interp> bench/<workload>.lua MODE PORT SECONDS MAX
+--               (the workload script calls M.main: the native socket,
+--               through the front `resty.luasocket`, as users get it)
+--   nginx:      content_by_lua_block { require("harness").ngx_main() }
+--               GET ...?w=<workload>&mode=MODE&port=PORT&seconds=S&max=N
+--               (ngx.socket.tcp: the real cosocket)
+--
+-- Both print one line, which bench/run.sh reads:
+--
+--   result UNITS SECONDS [NOTE...]
+--
+-- A workload is a module with
+--   modes             set of the MODEs it knows
+--   new(tcp, mode, port)   --> step: runs one cycle, returns the units done
+--                              (1 for a cycle, bytes for a transfer); raises
+--                              on any unexpected answer
+--   check(tcp, mode, port) --> optional: raises when the run did not do what
+--                              MODE says; its string is the NOTE
+-- The same step code runs on both sockets, so they are compared on
+-- identical Lua.
+
+local M = {}
+
+local floor = math.floor
+
+-- Runs step until `seconds` have passed or `max` units are done; the clock
+-- is read every 64 steps. Returns the units done and the seconds taken.
+local function loop(step, now, seconds, max)
+  local start = now()
+  local t, done = start, 0
+  while done < max and t - start < seconds do
+    for _ = 1, 64 do
+      done = done + step()
+      if done >= max then break end
+    end
+    t = now()
+  end
+  return done, t - start
+end
+
+-- A tenth of the time (and of `max`) untimed, to let the JIT compile the
+-- loop and the pool fill, then the timed run.
+function M.measure(step, now, seconds, max)
+  loop(step, now, seconds / 10, floor(max / 10) + 1)
+  return loop(step, now, seconds, max)
+end
+
+local function result_line(workload, tcp, mode, port, seconds, max)
+  if not workload.modes[mode] then
+    error("unknown mode " .. tostring(mode), 0)
+  end
+  port = tonumber(port)
+  seconds = tonumber(seconds)
+  max = tonumber(max)
+  if not (port and seconds and max and seconds > 0 and max > 0) then
+    error("expecting MODE PORT SECONDS MAX", 0)
+  end
+  local step = workload.new(tcp, mode, port)
+  local done, took = M.measure(step, M.now, seconds, max)
+  local note = workload.check and workload.check(tcp, mode, port) or nil
+  return string.format("result %d %.6f%s", done, took,
+                       note and " " .. note or "")
+end
+
+-- The plain-Lua entry: MODE PORT SECONDS MAX from the command line.
+function M.main(workload, args)
+  local native = require "resty.luasocket.native"
+  local tcp = require("resty.luasocket").tcp
+  M.now = native.now
+  local ok, line = pcall(result_line, workload, tcp, args[1], args[2],
+                         args[3], args[4])
+  if not ok then
+    io.stderr:write("bench: ", tostring(line), "\n")
+    os.exit(1)
+  end
+  io.stdout:write(line, "\n")
+end
+
+-- The nginx entry: the same arguments from the query string.
+function M.ngx_main()
+  local args = ngx.req.get_uri_args()
+  local name = args.w
+  M.now = function()
+    ngx.update_time()
+    return ngx.now()
+  end
+  local ok, line = pcall(function()
+    if type(name) ~= "string" or not name:match("^w%d_[%w_]+$") then
+      error("bad workload name", 0)
+    end
+    return result_line(require(name), ngx.socket.tcp, args.mode, args.port,
+                       args.seconds, args.max)
+  end)
+  if not ok then
+    ngx.status = 500
+  end
+  ngx.say(ok and line or "bench: " .. tostring(line))
+end
+
+return M

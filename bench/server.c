@@ -1,0 +1,271 @@
+/* bench/server.c: the benchmarks' server (build/bench-server, `make bench`).
+ *
+ *   build/bench-server [--port N] [--max-seconds S]
+ *
+ * Listens on 127.0.0.1 (port 0, the default, = an ephemeral port), prints
+ * `port N` and a newline on stdout once it accepts, and serves every
+ * connection from one thread with epoll, so that thousands of short
+ * connections a second cost it as little as possible. Exits on SIGTERM or
+ * SIGINT, and by itself after --max-seconds (default 600).
+ *
+ * Protocol: lines ending in "\n" (a "\r" before it is ignored), one reply
+ * each:
+ *
+ *   PING      -> "+PONG\r\n"
+ *   other     -> "-ERR unknown command\r\n"
+ *
+ * Workloads that need more (bulk data, many lines) add a command to
+ * serve_line(). A reply is written at once or the connection is dropped:
+ * the clients of the benchmarks read every reply before the next request.
+ */
+#define _GNU_SOURCE /* accept4 */
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LINE_MAX_LEN 256
+#define EVENTS 256
+
+typedef struct {
+    int fd;
+    size_t len;                /* bytes of an unfinished line in `line` */
+    char line[LINE_MAX_LEN];
+} client_t;
+
+static volatile sig_atomic_t stopping;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stopping = 1;
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: bench-server [--port N] [--max-seconds S]\n");
+    exit(2);
+}
+
+static int send_all(int fd, const char *p, size_t n)
+{
+    ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+    return w == (ssize_t)n ? 0 : -1;
+}
+
+/* One request line, without its end of line: 0, or -1 to drop the
+ * connection. */
+static int serve_line(client_t *c, const char *line, size_t len)
+{
+    static const char pong[] = "+PONG\r\n";
+    static const char unknown[] = "-ERR unknown command\r\n";
+
+    if (len == 4 && memcmp(line, "PING", 4) == 0)
+        return send_all(c->fd, pong, sizeof pong - 1);
+    return send_all(c->fd, unknown, sizeof unknown - 1);
+}
+
+/* Serves the complete lines of p[0..n), keeping the unfinished rest. */
+static int serve_bytes(client_t *c, const char *p, size_t n)
+{
+    while (n > 0) {
+        const char *nl = memchr(p, '\n', n);
+        size_t take = nl != NULL ? (size_t)(nl - p) : n;
+        const char *line = p;
+        size_t len = take;
+
+        if (c->len > 0 || nl == NULL) {
+            /* the line started in an earlier read, or ends in a later one */
+            if (c->len + take > sizeof c->line)
+                return -1;
+            memcpy(c->line + c->len, p, take);
+            c->len += take;
+            line = c->line;
+            len = c->len;
+        }
+        if (nl == NULL)
+            return 0;
+        if (len > 0 && line[len - 1] == '\r')
+            len--;
+        if (serve_line(c, line, len) < 0)
+            return -1;
+        c->len = 0;
+        p += take + 1;
+        n -= take + 1;
+    }
+    return 0;
+}
+
+/* close() also takes the descriptor out of the epoll set: it has no dup */
+static void drop(client_t *c)
+{
+    close(c->fd);
+    free(c);
+}
+
+/* Reads what a client sent: 0 to keep it, -1 to drop it. */
+static int on_readable(client_t *c)
+{
+    char buf[16384];
+    for (;;) {
+        ssize_t n = recv(c->fd, buf, sizeof buf, 0);
+        if (n > 0) {
+            if (serve_bytes(c, buf, (size_t)n) < 0)
+                return -1;
+            if ((size_t)n < sizeof buf)
+                return 0; /* level-triggered: more will be reported */
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return 0;
+        return -1; /* EOF or error */
+    }
+}
+
+static void accept_all(int ep, int lfd)
+{
+    for (;;) {
+        struct epoll_event ev;
+        client_t *c;
+        int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK &&
+                errno != ECONNABORTED)
+                perror("bench-server: accept4");
+            return;
+        }
+        c = malloc(sizeof *c);
+        if (c == NULL) {
+            close(fd);
+            continue;
+        }
+        c->fd = fd;
+        c->len = 0;
+        ev.events = EPOLLIN;
+        ev.data.ptr = c;
+        if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+            perror("bench-server: epoll_ctl");
+            close(fd);
+            free(c);
+        }
+    }
+}
+
+static int listen_on(int port)
+{
+    struct sockaddr_in sa;
+    socklen_t salen = sizeof sa;
+    int one = 1;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+    if (fd < 0)
+        return -1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    /* accepted sockets inherit it: no small reply waits for Nagle */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sa.sin_port = htons((unsigned short)port);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+        listen(fd, 4096) < 0 ||
+        getsockname(fd, (struct sockaddr *)&sa, &salen) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int main(int argc, char **argv)
+{
+    struct sigaction sa;
+    struct epoll_event ev, events[EVENTS];
+    struct sockaddr_in addr;
+    socklen_t addrlen = sizeof addr;
+    long long deadline;
+    int port = 0, max_seconds = 600, lfd, ep, i;
+    static char listener_tag; /* epoll data of the listening socket */
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--port") == 0 && i + 1 < argc)
+            port = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--max-seconds") == 0 && i + 1 < argc)
+            max_seconds = atoi(argv[++i]);
+        else
+            usage();
+    }
+    if (port < 0 || port > 65535 || max_seconds <= 0)
+        usage();
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal; /* no SA_RESTART: epoll_wait returns EINTR */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+
+    lfd = listen_on(port);
+    if (lfd < 0) {
+        perror("bench-server: listen");
+        return 1;
+    }
+    ep = epoll_create1(EPOLL_CLOEXEC);
+    if (ep < 0) {
+        perror("bench-server: epoll_create1");
+        return 1;
+    }
+    ev.events = EPOLLIN;
+    ev.data.ptr = &listener_tag;
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev) < 0) {
+        perror("bench-server: epoll_ctl");
+        return 1;
+    }
+    getsockname(lfd, (struct sockaddr *)&addr, &addrlen);
+    printf("port %d\n", ntohs(addr.sin_port));
+    fflush(stdout);
+
+    deadline = now_ms() + (long long)max_seconds * 1000;
+    while (!stopping) {
+        long long left = deadline - now_ms();
+        int n;
+        if (left <= 0) {
+            fprintf(stderr, "bench-server: --max-seconds %d reached\n",
+                    max_seconds);
+            break;
+        }
+        n = epoll_wait(ep, events, EVENTS, left > 1000 ? 1000 : (int)left);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            perror("bench-server: epoll_wait");
+            return 1;
+        }
+        for (i = 0; i < n; i++) {
+            client_t *c = events[i].data.ptr;
+            if (events[i].data.ptr == &listener_tag)
+                accept_all(ep, lfd);
+            else if (on_readable(c) < 0)
+                drop(c);
+        }
+    }
+    /* open connections are closed by exit */
+    return 0;
+}
