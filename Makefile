@@ -110,13 +110,13 @@ valgrind: peer
 	    $(VG_LUA) spec/run.lua
 
 # Benchmarks (not part of the test suite): make bench [QUICK=1]
-BENCH_SERVER := $(BUILD)/bench-server
-$(BENCH_SERVER): bench/server.c Makefile
+BENCH_BINS := $(BUILD)/bench-server $(BUILD)/bench-client
+$(BUILD)/bench-%: bench/%.c Makefile
 	@mkdir -p $(BUILD)
 	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 $(WARN) -o $@ $<
 
 bench: deps
-	@$(MAKE) --no-print-directory all-luas peer $(BENCH_SERVER)
+	@$(MAKE) --no-print-directory all-luas $(BENCH_BINS)
 	@QUICK=$(QUICK) LUAS="$$($(MAKE) -s --no-print-directory print-luas)" \
 	    sh bench/run.sh
 

@@ -23,7 +23,7 @@
 #
 # Needs: build/bench-server, build/<interp>/resty/luasocket/native.so for
 # each interpreter, nginx with ndk_http_module and ngx_http_lua_module,
-# curl, timeout, a C compiler (build/bench-client is compiled here).
+# curl, timeout; build/bench-server and build/bench-client (make bench).
 
 # Lists (interpreters, columns, CPUs, pinning commands) are split on
 # spaces on purpose, and never globbed (set -f):
@@ -75,13 +75,9 @@ done
 set -- $luas
 report_lua=$1
 
-# the C client: built here with the flags of bench-server (see README)
+# the C client, built by `make bench` like bench-server
 client=build/bench-client
-if [ ! -x "$client" ] || [ -n "$(find bench/client.c -newer "$client")" ]; then
-  ${CC:-cc} -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 \
-    -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-    -o "$client" bench/client.c
-fi
+[ -x "$client" ] || { echo "bench: $client missing: run make bench" >&2; exit 1; }
 
 # ---- CPUs ------------------------------------------------------------------
 

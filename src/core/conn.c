@@ -49,10 +49,16 @@ int conn_release_fd(conn_t *c, tls_conn_t *tls)
 void conn_adopt_fd(conn_t *c, int fd, const tls_conn_t *tls,
                    const char *peer)
 {
+    size_t n = strlen(peer);
+
     conn_close(c);
     c->fd = fd;
     c->tls = *tls;
-    snprintf(c->peer, sizeof c->peer, "%s", peer);
+    c->read_waited = 1;
+    if (n >= sizeof c->peer)
+        n = sizeof c->peer - 1;
+    memcpy(c->peer, peer, n);
+    c->peer[n] = '\0';
 }
 
 int conn_idle_state(const conn_t *c)
@@ -103,6 +109,9 @@ int conn_connect(conn_t *c, const char *host, int port, io_ms deadline)
                                      : NULL,
                         c->has_local ? c->local.len : 0, deadline, &c->fd);
         if (rc == ERR_OK) {
+            /* a new connection is usually asked a question first: its
+             * first read polls before it reads */
+            c->read_waited = 1;
             addr_format((const struct sockaddr *)&a->ss, c->peer,
                         sizeof c->peer);
             /* request/response traffic: never wait for Nagle, as nginx
@@ -157,7 +166,7 @@ static int fill(conn_t *c, size_t want, io_ms deadline)
     rc = c->tls.ssl ? tls_read(c->tls.ssl, c->fd, rbuf_tail(&c->rb),
                                rbuf_space(&c->rb), deadline, &got)
                     : io_read(c->fd, rbuf_tail(&c->rb), rbuf_space(&c->rb),
-                              deadline, &got);
+                              deadline, &got, &c->read_waited);
     if (rc == ERR_OK)
         rbuf_commit(&c->rb, got);
     return rc;

@@ -18,6 +18,7 @@ typedef struct {
     tls_conn_t tls;  /* its TLS layer, once sslhandshake ran */
     int read_done;   /* EOF or a read error: reads say "closed" from now on */
     int write_done;  /* a send failed: sends say "closed" from now on */
+    int read_waited; /* the last read found nothing yet: poll first */
     rbuf_t rb;
     char *scratch;   /* reused to flatten what send() is given */
     size_t scratch_cap;

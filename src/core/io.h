@@ -30,8 +30,13 @@ int io_send_all(int fd, const char *p, size_t len, io_ms deadline,
                 size_t *sent);
 
 /* One read of at most max bytes, waiting for data until the deadline. EOF is
- * ERR_CLOSED. */
-int io_read(int fd, char *p, size_t max, io_ms deadline, size_t *got);
+ * ERR_CLOSED. *waited, kept by the caller between reads, picks the order:
+ * after a read that found nothing, the next polls first (request/response:
+ * the answer is seldom there yet, and poll + recv beats recv + poll +
+ * recv); after a read that filled the buffer, the next reads at once (bulk:
+ * the data usually is there). */
+int io_read(int fd, char *p, size_t max, io_ms deadline, size_t *got,
+            int *waited);
 
 /* The state of an idle connection, without consuming anything: 0 nothing
  * to read, 1 bytes are waiting, ERR_CLOSED the peer closed or reset it

@@ -6,6 +6,16 @@
 #include <string.h>
 #include <unistd.h>
 
+/* A bounded string copy without snprintf's formatting cost. */
+static void copy_name(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 void pool_set_init(pool_set_t *s)
 {
     s->pools = NULL;
@@ -87,7 +97,8 @@ void pool_set_close(pool_set_t *s)
 void pool_set_tidy(pool_set_t *s, io_ms now)
 {
     pool_t *p, *pnext;
-    int forked = getpid() != s->pid;
+    pid_t pid = getpid();
+    int forked = pid != s->pid;
 
     for (p = s->pools; p != NULL; p = pnext) {
         pool_item_t *it = p->head, *next;
@@ -99,7 +110,7 @@ void pool_set_tidy(pool_set_t *s, io_ms now)
         }
         forget_if_empty(p);
     }
-    s->pid = getpid();
+    s->pid = pid;
 }
 
 pool_t *pool_find(pool_set_t *s, const char *key, size_t keylen)
@@ -194,7 +205,7 @@ int pool_put(pool_t *p, int fd, const tls_conn_t *tls, int reused,
         it->expires = 0;
     else
         it->expires = io_deadline(timeout_ms);
-    snprintf(it->peer, sizeof it->peer, "%s", peer);
+    copy_name(it->peer, sizeof it->peer, peer);
     it->prev = NULL;
     it->next = p->head;
     if (p->head)

@@ -43,6 +43,15 @@ static const char pool_set_key = 'p';
 
 tcp_t *tcp_check(lua_State *L)
 {
+    /* every method has the metatable as upvalue 1: comparing with it spares
+     * luaL_checkudata's registry lookup on each call */
+    void *p = lua_touserdata(L, 1);
+    if (p != NULL && lua_getmetatable(L, 1)) {
+        int same = lua_rawequal(L, -1, lua_upvalueindex(1));
+        lua_pop(L, 1);
+        if (same)
+            return p;
+    }
     return luaL_checkudata(L, 1, TCP_MT);
 }
 
@@ -159,7 +168,9 @@ static const char *host_parse_error(const char *host, size_t len)
     return NULL;
 }
 
-static pool_set_t *get_pool_set(lua_State *L)
+/* The state's pool set; `tidy` first closes what expired (and what a
+ * parent process left), when there are pools at all. */
+static pool_set_t *get_pool_set(lua_State *L, int tidy)
 {
     pool_set_t *set;
     lua_pushlightuserdata(L, (void *)&pool_set_key);
@@ -169,7 +180,8 @@ static pool_set_t *get_pool_set(lua_State *L)
     /* a finalizer may connect while the state closes: no pools then */
     if (set == NULL || set->closed)
         return NULL;
-    pool_set_tidy(set, io_now());
+    if (tidy && set->pools != NULL)
+        pool_set_tidy(set, io_now());
     return set;
 }
 
@@ -201,7 +213,12 @@ static void set_key(lua_State *L, tcp_t *t)
 {
     size_t len;
     const char *key = lua_tolstring(L, -1, &len);
-    char *copy = realloc(t->key, len + 1);
+    char *copy;
+
+    /* the common case: connecting again to the same place */
+    if (t->key != NULL && t->keylen == len && memcmp(t->key, key, len) == 0)
+        return;
+    copy = realloc(t->key, len + 1);
     if (copy == NULL)
         luaL_error(L, "no memory");
     memcpy(copy, key, len + 1);
@@ -275,7 +292,7 @@ static int tcp_connect(lua_State *L)
     t->reused = 0;
     deadline = io_deadline(tcp_effective(t->connect_timeout));
 
-    set = get_pool_set(L);
+    set = get_pool_set(L, 1);
     pool = set != NULL ? pool_find(set, t->key, t->keylen) : NULL;
     if (pool == NULL && set != NULL && opts.pool_size > 0) {
         pool = pool_create(set, t->key, t->keylen, opts.pool_size,
@@ -624,7 +641,7 @@ static int tcp_setkeepalive(lua_State *L)
         lua_pushliteral(L, "unread data in buffer");
         return 2;
     }
-    set = get_pool_set(L);
+    set = get_pool_set(L, 1);
     if (set == NULL) {
         tcp_release(t);
         lua_pushinteger(L, 1);
@@ -930,11 +947,13 @@ void tcp_open(lua_State *L)
 
     luaL_newmetatable(L, TCP_MT);
     lua_newtable(L);
-    compat_setfuncs(L, tcp_methods, 0);
+    lua_pushvalue(L, -2);
+    compat_setfuncs(L, tcp_methods, 1);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, tcp_gc);
     lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, tcp_tostring);
+    lua_pushvalue(L, -1);
+    lua_pushcclosure(L, tcp_tostring, 1);
     lua_setfield(L, -2, "__tostring");
     lua_pushliteral(L, TCP_MT);
     lua_setfield(L, -2, "__name");
