@@ -926,3 +926,86 @@ describe("closing TLS connections", function()
         assert.equal(before, helper.socket_count())
     end)
 end)
+
+describe("per-handshake settings", function()
+    -- the older form: a table of TLS settings in 4th place, over the
+    -- library-wide defaults for this handshake only
+    it("a cafile in 4th place is trusted for that handshake alone", function()
+        pki = th.pki()
+        assert.returns({true}, socket.set_luasec_defaults({}))
+        local srv = th.s_server({mode = "rev"})
+        local s = connect(srv)
+        assert.returns({true}, s:sslhandshake(false, "localhost", true,
+                                              {cafile = pki.ca.cert}))
+        assert.returns({3}, s:send("ab\n"))
+        assert.returns({"ba"}, s:receive())
+        s:close()
+        s = connect(srv)
+        local ok, err = s:sslhandshake(false, "localhost", true)
+        assert.is_nil(ok)
+        assert.matches("^2[01]: unable to ", err)
+    end)
+
+    it("protocol bounds in 4th place", function()
+        trust()
+        local srv = th.s_server({mode = "www"})
+        local s = connect(srv)
+        assert.returns({true}, s:sslhandshake(false, "localhost", true,
+                                              {max_protocol = "TLSv1.2"}))
+        local _, line = www_page(s)
+        assert.matches("TLSv1%.2", line)
+        s:close()
+    end)
+
+    it("bad settings in 4th place: raised, or refused with the socket closed", function()
+        trust()
+        local srv = th.s_server({mode = "rev"})
+        local s = connect(srv)
+        assert.error_matches(function()
+            local _ = s:sslhandshake(false, "localhost", true, {min_protocol = "SSLv3"})
+        end, "bad min_protocol: SSLv3")
+        fails_closed(s, "bad TLS settings", false, "localhost", true,
+                     {cafile = "/nonexistent/ca.pem"})
+    end)
+end)
+
+describe("tlshandshake", function()
+    it("takes resty.core's options table", function()
+        trust()
+        local srv = th.s_server({mode = "rev"})
+        local s = connect(srv)
+        assert.returns({true}, s:tlshandshake({server_name = "localhost",
+                                               verify = true,
+                                               reused_session = false}))
+        assert.returns({3}, s:send("ab\n"))
+        assert.returns({"ba"}, s:receive())
+        s:close()
+        s = connect(srv)
+        local ok, err = s:tlshandshake({server_name = "wrong.test", verify = true})
+        assert.returns({nil, "certificate host mismatch"}, ok, err)
+    end)
+
+    it("sets the client certificate it is given", function()
+        trust()
+        local srv = th.s_server({mode = "rev", verify_client = true})
+        local s = connect(srv)
+        local sess = s:tlshandshake({server_name = "localhost", verify = true,
+                                     client_cert = pki.text(pki.client.cert),
+                                     client_priv_key = pki.text(pki.client.key)})
+        assert.truthy(sess)
+        assert.returns({3}, s:send("ab\n"))
+        assert.returns({"ba"}, s:receive())
+        s:close()
+        s = connect(srv)
+        assert.returns({nil, "client certificate must be supplied with "
+                             .. "corresponding private key"},
+                       s:tlshandshake({server_name = "localhost",
+                                       client_cert = pki.text(pki.client.cert)}))
+    end)
+
+    it("wants a table", function()
+        local s = sock()
+        assert.error_matches(function() local _ = s:tlshandshake("x") end,
+                             "bad options arg: table expected")
+    end)
+end)

@@ -304,10 +304,37 @@ static int verify_later(int ok, X509_STORE_CTX *store)
     return 1;
 }
 
+/* One handshake's own settings, over the context's: trust, protocol
+ * range, ciphers, depth and a client certificate from files. */
+static int apply_opts(SSL *ssl, const tls_opts_t *o)
+{
+    if (o->cafile || o->capath) {
+        X509_STORE *st = X509_STORE_new();
+        int ok = st != NULL
+                 && X509_STORE_load_locations(st, o->cafile, o->capath)
+                 && SSL_set1_verify_cert_store(ssl, st);
+        X509_STORE_free(st);
+        if (!ok)
+            return ERR_TLS_CTX;
+    }
+    if ((o->min_version && !SSL_set_min_proto_version(ssl, o->min_version))
+        || (o->max_version && !SSL_set_max_proto_version(ssl, o->max_version))
+        || (o->ciphers && !SSL_set_cipher_list(ssl, o->ciphers))
+        || (o->ciphersuites && !SSL_set_ciphersuites(ssl, o->ciphersuites)))
+        return ERR_TLS_CTX;
+    if (o->verify_depth >= 0)
+        SSL_set_verify_depth(ssl, o->verify_depth);
+    if ((o->certfile && !SSL_use_certificate_chain_file(ssl, o->certfile))
+        || (o->keyfile
+            && !SSL_use_PrivateKey_file(ssl, o->keyfile, SSL_FILETYPE_PEM)))
+        return ERR_TLS_CTX;
+    return ERR_OK;
+}
+
 static int setup(tls_ctx_t *t, SSL *ssl, int fd, const tls_hs_t *hs)
 {
     BIO *b = BIO_new(t->bio->meth);
-    int i;
+    int i, rc;
 
     if (b == NULL)
         return ERR_NOMEM;
@@ -324,6 +351,8 @@ static int setup(tls_ctx_t *t, SSL *ssl, int fd, const tls_hs_t *hs)
         SSL_set_app_data(ssl, hs->keep);
         tls_session_ref(hs->keep);
     }
+    if (hs->opts && (rc = apply_opts(ssl, hs->opts)) != ERR_OK)
+        return rc;
     if (hs->client) {
         if (!SSL_use_certificate(ssl, hs->client->cert)
             || !SSL_use_PrivateKey(ssl, hs->client->key))

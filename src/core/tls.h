@@ -69,6 +69,7 @@ typedef struct {
     tls_session_t *resume;   /* offered for resumption; may be NULL */
     tls_session_t *keep;     /* filled with the new session; may be NULL */
     const tls_cert_t *client; /* may be NULL */
+    const tls_opts_t *opts;   /* this handshake's own settings; may be NULL */
 } tls_hs_t;
 
 /* A connection's TLS layer and what its handshake was for: a pooled

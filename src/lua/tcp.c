@@ -901,6 +901,7 @@ static const luaL_Reg tcp_methods[] = {
     {"setkeepalive", tcp_setkeepalive},
     {"getreusedtimes", tcp_getreusedtimes},
     {"sslhandshake", tcp_sslhandshake},
+    {"tlshandshake", tcp_tlshandshake},
     {"getsslsession", tcp_getsslsession},
     {"setclientcert", tcp_setclientcert},
     {"getpeercert", tcp_getpeercert},

@@ -47,6 +47,7 @@ void tcp_tls_open(lua_State *L);
  * or nil and why; returns the number of results. */
 int tcp_tls_set_defaults(lua_State *L, int idx);
 int tcp_sslhandshake(lua_State *L);
+int tcp_tlshandshake(lua_State *L);
 int tcp_getsslsession(lua_State *L);
 int tcp_setclientcert(lua_State *L);
 int tcp_getpeercert(lua_State *L);

@@ -93,33 +93,46 @@ static const char *opt_string(lua_State *L, int idx, const char *key)
     return v;
 }
 
+/* Reads TLS settings from the table at idx into o (strings stay owned by
+ * the table). Returns NULL, or what is wrong, pushed as a string. */
+static const char *read_tls_opts(lua_State *L, int idx, tls_opts_t *o)
+{
+    const char *v;
+
+    memset(o, 0, sizeof *o);
+    o->verify_depth = -1;
+    o->cafile = opt_string(L, idx, "cafile");
+    o->capath = opt_string(L, idx, "capath");
+    o->ciphers = opt_string(L, idx, "ciphers");
+    o->ciphersuites = opt_string(L, idx, "ciphersuites");
+    o->certfile = opt_string(L, idx, "certificate");
+    o->keyfile = opt_string(L, idx, "key");
+    if ((v = opt_string(L, idx, "min_protocol")) != NULL
+        && (o->min_version = version_of(v)) < 0)
+        return lua_pushfstring(L, "bad min_protocol: %s", v);
+    if ((v = opt_string(L, idx, "max_protocol")) != NULL
+        && (o->max_version = version_of(v)) < 0)
+        return lua_pushfstring(L, "bad max_protocol: %s", v);
+    lua_getfield(L, idx, "depth");
+    if (lua_isnumber(L, -1))
+        o->verify_depth = (int)lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    return NULL;
+}
+
 int tcp_tls_set_defaults(lua_State *L, int idx)
 {
     tls_state_t *st = tls_state(L);
     tls_opts_t o;
     tls_ctx_t fresh;
     char err[256];
-    const char *v;
+    const char *bad = read_tls_opts(L, idx, &o);
 
-    memset(&o, 0, sizeof o);
-    o.verify_depth = -1;
-    o.cafile = opt_string(L, idx, "cafile");
-    o.capath = opt_string(L, idx, "capath");
-    o.ciphers = opt_string(L, idx, "ciphers");
-    o.ciphersuites = opt_string(L, idx, "ciphersuites");
-    o.certfile = opt_string(L, idx, "certificate");
-    o.keyfile = opt_string(L, idx, "key");
-    if ((v = opt_string(L, idx, "min_protocol")) != NULL
-        && (o.min_version = version_of(v)) < 0)
-        return lua_pushnil(L), lua_pushfstring(L, "bad min_protocol: %s", v), 2;
-    if ((v = opt_string(L, idx, "max_protocol")) != NULL
-        && (o.max_version = version_of(v)) < 0)
-        return lua_pushnil(L), lua_pushfstring(L, "bad max_protocol: %s", v), 2;
-    lua_getfield(L, idx, "depth");
-    if (lua_isnumber(L, -1))
-        o.verify_depth = (int)lua_tonumber(L, -1);
-    lua_pop(L, 1);
-
+    if (bad != NULL) {
+        lua_pushnil(L);
+        lua_insert(L, -2);
+        return 2;
+    }
     if (tls_ctx_init(&fresh, &o, err, sizeof err) != ERR_OK) {
         lua_pushnil(L);
         lua_pushstring(L, err);
@@ -200,6 +213,7 @@ int tcp_sslhandshake(lua_State *L)
     tls_session_t *keep = NULL;
     tls_ctx_t *ctx;
     tls_hs_t hs;
+    tls_opts_t per_call;
     char err[256];
     long code;
     int n = lua_gettop(L), rc, want_session;
@@ -220,6 +234,13 @@ int tcp_sslhandshake(lua_State *L)
     hs.verify = lua_toboolean(L, 4);
     if (hs.server_name != NULL && hs.server_name[0] == '\0')
         hs.server_name = NULL;
+    /* the older form: this handshake's own TLS settings in 4th place */
+    if (lua_type(L, 5) == LUA_TTABLE) {
+        const char *bad = read_tls_opts(L, 5, &per_call);
+        if (bad != NULL)
+            return luaL_argerror(L, 4, bad);
+        hs.opts = &per_call;
+    }
 
     if (!t->created)
         return luaL_error(L, "socket is never created nor connected");
@@ -278,6 +299,29 @@ static int push_no_tls(lua_State *L, tcp_t *t)
     return 2;
 }
 
+static int set_client_cert(lua_State *L, tcp_t *t, int cert, int key);
+
+/* tlshandshake(opts): resty.core's options-table form of sslhandshake. */
+int tcp_tlshandshake(lua_State *L)
+{
+    tcp_t *t;
+
+    if (lua_gettop(L) != 2 || lua_type(L, 2) != LUA_TTABLE)
+        return luaL_error(L, "bad options arg: table expected");
+    t = tcp_check(L);
+    lua_getfield(L, 2, "client_cert");
+    lua_getfield(L, 2, "client_priv_key");
+    if ((!lua_isnil(L, 3) || !lua_isnil(L, 4)) && set_client_cert(L, t, 3, 4))
+        return 2;
+    lua_settop(L, 2);
+    lua_getfield(L, 2, "reused_session");
+    lua_getfield(L, 2, "server_name");
+    lua_getfield(L, 2, "verify");
+    lua_getfield(L, 2, "ocsp_status_req");
+    lua_remove(L, 2);
+    return tcp_sslhandshake(L);
+}
+
 int tcp_getsslsession(lua_State *L)
 {
     tcp_t *t = tcp_check(L);
@@ -294,43 +338,51 @@ int tcp_getsslsession(lua_State *L)
     return 1;
 }
 
-int tcp_setclientcert(lua_State *L)
+/* Sets the client certificate from the PEM strings at cert and key (both
+ * nil: none). Returns 0, or pushes nil and why and returns 2. */
+static int set_client_cert(lua_State *L, tcp_t *t, int cert, int key)
 {
-    tcp_t *t = tcp_check(L);
     size_t clen, klen;
-    const char *cert, *key;
+    const char *c, *k;
     int rc;
 
-    lua_settop(L, 3);
-    if (lua_isnil(L, 2) && lua_isnil(L, 3)) {
+    if (lua_isnil(L, cert) && lua_isnil(L, key)) {
         tls_cert_free(&t->client);
-        lua_pushboolean(L, 1);
-        return 1;
+        return 0;
     }
-    if (lua_isnil(L, 2) || lua_isnil(L, 3)) {
-        lua_pushnil(L);
+    lua_pushnil(L);
+    if (lua_isnil(L, cert) || lua_isnil(L, key)) {
         lua_pushliteral(L, "client certificate must be supplied with "
                            "corresponding private key");
         return 2;
     }
-    if (lua_type(L, 2) != LUA_TSTRING) {
-        lua_pushnil(L);
+    if (lua_type(L, cert) != LUA_TSTRING) {
         lua_pushfstring(L, "bad cert arg: string expected, got %s",
-                        luaL_typename(L, 2));
+                        luaL_typename(L, cert));
         return 2;
     }
-    if (lua_type(L, 3) != LUA_TSTRING) {
-        lua_pushnil(L);
+    if (lua_type(L, key) != LUA_TSTRING) {
         lua_pushfstring(L, "bad pkey arg: string expected, got %s",
-                        luaL_typename(L, 3));
+                        luaL_typename(L, key));
         return 2;
     }
-    cert = lua_tolstring(L, 2, &clen);
-    key = lua_tolstring(L, 3, &klen);
+    lua_pop(L, 1);
+    c = lua_tolstring(L, cert, &clen);
+    k = lua_tolstring(L, key, &klen);
     tls_cert_free(&t->client);
-    rc = tls_cert_parse(&t->client, cert, clen, key, klen);
+    rc = tls_cert_parse(&t->client, c, clen, k, klen);
     if (rc != ERR_OK)
         return tcp_push_error(L, rc);
+    return 0;
+}
+
+int tcp_setclientcert(lua_State *L)
+{
+    tcp_t *t = tcp_check(L);
+
+    lua_settop(L, 3);
+    if (set_client_cert(L, t, 2, 3))
+        return 2;
     lua_pushboolean(L, 1);
     return 1;
 }
