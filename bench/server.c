@@ -12,15 +12,20 @@
  * each:
  *
  *   PING      -> "+PONG\r\n"
+ *   FLOOD N   -> N bytes of "x" (N <= 4 GiB), then the connection is closed
  *   other     -> "-ERR unknown command\r\n"
  *
  * Workloads that need more (bulk data, many lines) add a command to
  * serve_line(). A reply is written at once or the connection is dropped:
  * the clients of the benchmarks read every reply before the next request.
+ * FLOOD writes with blocking sends of 256 KiB (each bounded by a 10 s send
+ * timeout), few system calls per MiB; nobody else is served meanwhile,
+ * which suits the benchmarks: their columns run one after another.
  */
 #define _GNU_SOURCE /* accept4 */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -29,10 +34,13 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #define LINE_MAX_LEN 256
+#define FLOOD_CHUNK (256 * 1024)
+#define FLOOD_MAX (4ULL << 30)
 #define EVENTS 256
 
 typedef struct {
@@ -68,6 +76,43 @@ static int send_all(int fd, const char *p, size_t n)
     return w == (ssize_t)n ? 0 : -1;
 }
 
+/* FLOOD: the connection turns blocking (with a send timeout) and gets
+ * `text` bytes; always -1: the connection is closed after them. */
+static int flood(client_t *c, const char *text, size_t len)
+{
+    static char chunk[FLOOD_CHUNK];
+    struct timeval tv = {10, 0};
+    unsigned long long n = 0;
+    size_t i;
+    int fl;
+
+    if (len == 0 || len > 10)
+        return -1;
+    for (i = 0; i < len; i++) {
+        if (text[i] < '0' || text[i] > '9')
+            return -1;
+        n = n * 10 + (unsigned long long)(text[i] - '0');
+    }
+    if (n > FLOOD_MAX)
+        return -1;
+    if (chunk[0] != 'x')
+        memset(chunk, 'x', sizeof chunk);
+    fl = fcntl(c->fd, F_GETFL);
+    if (fl < 0 || fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK) < 0 ||
+        setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0)
+        return -1;
+    while (n > 0) {
+        size_t want = n < sizeof chunk ? (size_t)n : sizeof chunk;
+        ssize_t w = send(c->fd, chunk, want, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR && !stopping)
+            continue;
+        if (w <= 0)
+            break; /* the client went away, or the timeout */
+        n -= (unsigned long long)w;
+    }
+    return -1;
+}
+
 /* One request line, without its end of line: 0, or -1 to drop the
  * connection. */
 static int serve_line(client_t *c, const char *line, size_t len)
@@ -77,6 +122,8 @@ static int serve_line(client_t *c, const char *line, size_t len)
 
     if (len == 4 && memcmp(line, "PING", 4) == 0)
         return send_all(c->fd, pong, sizeof pong - 1);
+    if (len > 6 && memcmp(line, "FLOOD ", 6) == 0)
+        return flood(c, line + 6, len - 6);
     return send_all(c->fd, unknown, sizeof unknown - 1);
 }
 
