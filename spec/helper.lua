@@ -52,6 +52,9 @@ function M.peer(script, opts)
     end
     local args = {"--max-seconds", tostring(opts.max_seconds or 30)}
     local path
+    if opts.udp then
+        args[#args + 1] = "--udp"
+    end
     if opts.unix then
         serial = serial + 1
         path = type(opts.unix) == "string" and opts.unix

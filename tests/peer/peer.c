@@ -2,6 +2,8 @@
  * peer: the scripted TCP/unix server every test talks to.
  *
  *   build/peer [--unix PATH] [--host ADDR] [--port N] [--max-seconds S] SCRIPT
+ *   build/peer --udp [--host ADDR] [--port N] [--max-seconds S] echo
+ *     (a UDP peer that sends every datagram back to its sender)
  *
  * Listens on 127.0.0.1 (or ADDR: another loopback literal such as ::1) on
  * port N (0 = ephemeral, the default), or on the unix socket PATH, prints
@@ -428,7 +430,7 @@ static int listen_unix(const char *path)
     return fd;
 }
 
-static int listen_inet(const char *host, int port, int *bound_port)
+static int listen_inet(const char *host, int port, int *bound_port, int type)
 {
     struct sockaddr_storage ss;
     socklen_t sl;
@@ -448,7 +450,7 @@ static int listen_inet(const char *host, int port, int *bound_port)
         if (inet_pton(AF_INET, host, &s4->sin_addr) != 1) die("bad host: %s", host);
         sl = sizeof *s4;
     }
-    fd = socket(ss.ss_family, SOCK_STREAM, 0);
+    fd = socket(ss.ss_family, type, 0);
     if (fd < 0) die("socket: %s", strerror(errno));
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (bind(fd, (struct sockaddr *)&ss, sl) < 0) die("bind: %s", strerror(errno));
@@ -468,17 +470,46 @@ static void usage(void)
     exit(2);
 }
 
+/* --udp: every datagram goes back to its sender, until stopped. */
+static int udp_echo(int fd, int bound_port, int max_seconds)
+{
+    char buf[65536];
+    double deadline = now_seconds() + max_seconds;
+
+    printf("port %d\n", bound_port);
+    fflush(stdout);
+    while (!stop_requested && now_seconds() < deadline) {
+        struct pollfd pfd;
+        struct sockaddr_storage from;
+        socklen_t fl = sizeof from;
+        ssize_t n;
+
+        pfd.fd = fd;
+        pfd.events = POLLIN;
+        pfd.revents = 0;
+        if (poll(&pfd, 1, 200) <= 0)
+            continue;
+        n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
+        if (n >= 0)
+            sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from, fl);
+    }
+    close(fd);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *unix_path = NULL, *host = "127.0.0.1", *script_src = NULL;
-    int port = 0, max_seconds = 120, lfd, i, bound_port = 0;
+    int port = 0, max_seconds = 120, lfd, i, bound_port = 0, udp = 0;
     struct script sc;
     struct children ch = {NULL, 0, 0};
     struct sigaction sa;
     double deadline;
 
     for (i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--unix") == 0 && i + 1 < argc) {
+        if (strcmp(argv[i], "--udp") == 0) {
+            udp = 1;
+        } else if (strcmp(argv[i], "--unix") == 0 && i + 1 < argc) {
             unix_path = argv[++i];
         } else if (strcmp(argv[i], "--host") == 0 && i + 1 < argc) {
             host = argv[++i];
@@ -506,7 +537,13 @@ int main(int argc, char **argv)
     sa.sa_handler = SIG_IGN;        /* the parent never writes to a socket */
     sigaction(SIGPIPE, &sa, NULL);
 
-    lfd = unix_path ? listen_unix(unix_path) : listen_inet(host, port, &bound_port);
+    if (udp) {
+        if (unix_path != NULL) usage();
+        lfd = listen_inet(host, port, &bound_port, SOCK_DGRAM);
+        return udp_echo(lfd, bound_port, max_seconds);
+    }
+    lfd = unix_path ? listen_unix(unix_path)
+                    : listen_inet(host, port, &bound_port, SOCK_STREAM);
     if (listen(lfd, 128) < 0) die("listen: %s", strerror(errno));
     if (unix_path) printf("unix %s\n", unix_path);
     else printf("port %d\n", bound_port);
