@@ -86,24 +86,31 @@ end
 local servers = {}      -- pid -> server, the ones not stopped yet
 
 -- is process PID still running (not gone, not a zombie waiting for pclose)?
-local function running(pid)
+function M.running(pid)
     local stat = read_file("/proc/" .. pid .. "/stat")
     return stat ~= nil and not stat:match("^%d+ %b() Z")
 end
+local running = M.running
 
-local function stop_server(srv)
-    if srv.stopped then return end
-    srv.stopped = true
-    servers[srv.pid] = nil
+-- terminate(srv): stops a server started through io.popen by its PID
+-- (SIGTERM, up to 5 s, then SIGKILL), reaps it and removes its directory
+function M.terminate(srv)
     local native = require "resty.luasocket.native"
     os.execute("kill " .. srv.pid .. " 2>/dev/null")
-    for _ = 1, 100 do                   -- up to 5 s, then SIGKILL
+    for _ = 1, 100 do
         if not running(srv.pid) then break end
         native.sleep(0.05)
     end
     if running(srv.pid) then os.execute("kill -9 " .. srv.pid .. " 2>/dev/null") end
     srv.pipe:close()                    -- reaps it: it has exited by now
     os.execute("rm -rf " .. shell_quote(srv.dir))
+end
+
+local function stop_server(srv)
+    if srv.stopped then return end
+    srv.stopped = true
+    servers[srv.pid] = nil
+    M.terminate(srv)
 end
 
 local function random_port()

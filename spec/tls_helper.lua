@@ -8,6 +8,7 @@
 -- 3.4+ only).
 
 local M = {}
+local helper = require "helper"
 
 local live = {}         -- pid -> server, the ones not stopped yet
 local pki_dir           -- the PKI, made once per process
@@ -171,23 +172,13 @@ end
 
 -- ---- openssl s_server ---------------------------------------------------------
 
-local function running(pid)
-    local stat = read_file("/proc/" .. pid .. "/stat")
-    return stat ~= nil and not stat:match("^%d+ %b() Z")
-end
+local running = helper.running
 
 local function stop(srv)
     if srv.stopped then return end
     srv.stopped = true
     live[srv.pid] = nil
-    os.execute("kill " .. srv.pid .. " 2>/dev/null")
-    for _ = 1, 100 do                   -- up to 5 s, then SIGKILL
-        if not running(srv.pid) then break end
-        sleep(0.05)
-    end
-    if running(srv.pid) then os.execute("kill -9 " .. srv.pid .. " 2>/dev/null") end
-    srv.pipe:close()                    -- reaps it: it has exited by now
-    os.execute("rm -rf " .. shell_quote(srv.dir))
+    helper.terminate(srv)
 end
 
 -- s_server(opts): `openssl s_server` on 127.0.0.1, a port of its own choosing
