@@ -771,9 +771,10 @@ static int sockopt_of(const char *name, int *level, int *opt)
     return 0;
 }
 
-/* The option name checks shared by setoption and getoption; returns 0 when
- * results were pushed instead. */
-static int check_option(lua_State *L, tcp_t *t, int *level, int *opt)
+/* The argument checks of setoption (need_value) and getoption, in
+ * resty.core's order; returns 0 when results were pushed instead. */
+static int check_option(lua_State *L, tcp_t *t, int need_value, int *level,
+                        int *opt)
 {
     const char *name;
 
@@ -782,6 +783,11 @@ static int check_option(lua_State *L, tcp_t *t, int *level, int *opt)
     if (lua_isnil(L, 2)) {
         lua_pushnil(L);
         lua_pushliteral(L, "missing the \"option\" argument");
+        return 0;
+    }
+    if (need_value && lua_isnil(L, 3)) {
+        lua_pushnil(L);
+        lua_pushliteral(L, "missing the \"value\" argument");
         return 0;
     }
     name = lua_tostring(L, 2);
@@ -803,12 +809,7 @@ static int tcp_setoption(lua_State *L)
     int level, opt, rc;
 
     lua_settop(L, 3);
-    if (t->created && !lua_isnil(L, 2) && lua_isnil(L, 3)) {
-        lua_pushnil(L);
-        lua_pushliteral(L, "missing the \"value\" argument");
-        return 2;
-    }
-    if (!check_option(L, t, &level, &opt))
+    if (!check_option(L, t, 1, &level, &opt))
         return 2;
     if (!connected(t))
         return push_closed(L);
@@ -832,7 +833,7 @@ static int tcp_getoption(lua_State *L)
     socklen_t len = sizeof val;
 
     lua_settop(L, 2);
-    if (!check_option(L, t, &level, &opt))
+    if (!check_option(L, t, 0, &level, &opt))
         return 2;
     if (!connected(t))
         return push_closed(L);
