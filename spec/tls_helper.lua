@@ -248,6 +248,115 @@ function M.s_server(opts)
     error("s_server did not start: " .. why, 2)
 end
 
+-- ---- nginx with `ssl` servers ------------------------------------------------
+
+-- the page every location answers: what nginx saw of the TLS connection
+local NGX_PAGE = "pid=$pid proto=$ssl_protocol reused=$ssl_session_reused"
+                 .. " sni=$ssl_server_name client=$ssl_client_s_dn"
+                 .. " verify=$ssl_client_verify conn=$connection"
+                 .. " req=$connection_requests\n"
+
+local function nginx_server_block(port, name, cert, extra)
+    return ([[
+    server {
+        listen 127.0.0.1:%d ssl%s;
+        server_name %s;
+        ssl_certificate %s;
+        ssl_certificate_key %s;
+        %s
+        location / { default_type text/plain; return 200 "%s"; }
+    }
+]]):format(port, name == "localhost" and " default_server" or "", name,
+           cert.cert, cert.key, extra, NGX_PAGE:gsub("\n", "\\n"))
+end
+
+local function free_port()
+    for _ = 1, 20 do
+        local port = 20000 + math.random(0, 39999)
+        local s = require("resty.luasocket.native").tcp()
+        s:settimeout(500)
+        if not s:connect("127.0.0.1", port) then return port end
+        s:close()
+    end
+    error("no free port found", 3)
+end
+
+-- nginx_ssl(opts): a real nginx (no Lua in it) on 127.0.0.1 with two `ssl`
+-- servers on one port: "localhost" (the default, pki.server's certificate)
+-- and "*.example.test" (pki.wildcard's), picked by SNI. Every location
+-- returns one line, NGX_PAGE above: the protocol, whether the session was
+-- resumed ("r" or "."), the SNI name, the client certificate's subject and
+-- verdict, the connection number and the request count on it. opts:
+--   tls            "1.2" or "1.3": only that version (default both)
+--   verify_client  "on" or "optional": client certificates of pki.client_ca
+-- Session tickets and a shared session cache are on, as nginx ships them
+-- in most configurations. Waits (bounded) until nginx accepts connections;
+-- returns {port =, pid =, dir =, log = function() (error.log), stop =}.
+function M.nginx_ssl(opts)
+    opts = opts or {}
+    local p = M.pki()
+    local extra = ""
+    if opts.verify_client then
+        extra = "ssl_verify_client " .. opts.verify_client .. "; ssl_client_certificate "
+                .. p.client_ca.cert .. ";"
+    end
+    local protocols = opts.tls and ("TLSv" .. opts.tls) or "TLSv1.2 TLSv1.3"
+    math.randomseed(os.time() + tonumber(helper.pid()))
+    local last_log
+    for _ = 1, 5 do
+        local dir = mktemp_dir("nginx-ssl")
+        local port = free_port()
+        local temp = {}
+        for _, t in ipairs({"client_body", "proxy", "fastcgi", "uwsgi", "scgi"}) do
+            temp[#temp + 1] = ("%s_temp_path %s/%s;"):format(t, dir, t)
+        end
+        write_file(dir .. "/nginx.conf", ([[
+daemon off;
+master_process off;
+worker_processes 1;
+pid %s/nginx.pid;
+error_log %s/error.log info;
+events { worker_connections 64; }
+http {
+    access_log off;
+    %s
+    ssl_protocols %s;
+    ssl_session_cache shared:TLS:1m;
+    ssl_session_tickets on;
+    keepalive_timeout 10s;
+%s%s}
+]]):format(dir, dir, table.concat(temp, " "), protocols,
+           nginx_server_block(port, "localhost", p.server, extra),
+           nginx_server_block(port, "*.example.test", p.wildcard, extra)))
+        local pipe = assert(io.popen("echo $$; exec nginx -p " .. shell_quote(dir)
+                                     .. " -e " .. shell_quote(dir .. "/error.log")
+                                     .. " -c " .. shell_quote(dir .. "/nginx.conf")
+                                     .. " >" .. shell_quote(dir .. "/stdout") .. " 2>&1", "r"))
+        local pid = pipe:read("*l")
+        local srv = {pid = pid, pipe = pipe, dir = dir, port = port}
+        srv.stop = function() stop(srv) end
+        srv.log = function() return read_file(dir .. "/error.log") or "" end
+        if not (pid and pid:match("^%d+$")) then
+            pipe:close()
+            error("nginx did not start: no pid", 2)
+        end
+        live[pid] = srv
+        for _ = 1, 200 do               -- 10 s
+            if not running(pid) then break end
+            local s = require("resty.luasocket.native").tcp()
+            s:settimeout(500)
+            if s:connect("127.0.0.1", port) then
+                s:close()
+                return srv
+            end
+            sleep(0.05)
+        end
+        last_log = srv.log() .. (read_file(dir .. "/stdout") or "")
+        stop(srv)
+    end
+    error("nginx did not start: " .. tostring(last_log), 2)
+end
+
 -- waits (at most `seconds`, default 5) until the server's output has
 -- `text` (a plain string); returns whether it appeared
 function M.wait_log(srv, text, seconds)
