@@ -170,6 +170,19 @@ function M.pki(dir)
     return made
 end
 
+-- ocsp_response(name): a DER OCSP response "good" for the PKI entry name
+-- (issued by the root), signed by the root, for s_server -status_file.
+-- Returns its path.
+function M.ocsp_response(name)
+    local p = M.pki()
+    local out = name .. ".ocsp.der"
+    run(p.dir, "openssl ocsp -issuer ca.pem -cert " .. name .. ".pem -no_nonce -reqout "
+               .. name .. ".ocsp.req && openssl ocsp -index index.txt -rsigner ca.pem"
+               .. " -rkey ca.key -CA ca.pem -reqin " .. name .. ".ocsp.req -respout "
+               .. out .. " -ndays 1")
+    return p.dir .. "/" .. out
+end
+
 -- ---- openssl s_server ---------------------------------------------------------
 
 local running = helper.running

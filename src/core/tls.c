@@ -345,6 +345,9 @@ static int setup(tls_ctx_t *t, SSL *ssl, int fd, const tls_hs_t *hs)
         return ERR_TLS_HANDSHAKE;
     if (hs->verify)
         SSL_set_verify(ssl, SSL_VERIFY_PEER, verify_later);
+    /* ngx_lua only asks for the stapled response; neither side checks it */
+    if (hs->status_req && !SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp))
+        return ERR_TLS_HANDSHAKE;
     if (hs->resume && hs->resume->sess && !SSL_set_session(ssl, hs->resume->sess))
         return ERR_TLS_HANDSHAKE;
     if (hs->keep) {

@@ -70,6 +70,7 @@ typedef struct {
     tls_session_t *keep;     /* filled with the new session; may be NULL */
     const tls_cert_t *client; /* may be NULL */
     const tls_opts_t *opts;   /* this handshake's own settings; may be NULL */
+    int status_req;           /* send status_request (OCSP stapling) */
 } tls_hs_t;
 
 /* A connection's TLS layer and what its handshake was for: a pooled

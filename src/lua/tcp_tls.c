@@ -240,6 +240,8 @@ int tcp_sslhandshake(lua_State *L)
         if (bad != NULL)
             return luaL_argerror(L, 4, bad);
         hs.opts = &per_call;
+    } else {
+        hs.status_req = lua_toboolean(L, 5);
     }
 
     if (!t->created)
