@@ -163,6 +163,7 @@ static int fill(conn_t *c, size_t want, io_ms deadline)
 
     if (rc != ERR_OK)
         return rc;
+    c->did_read = 1;
     rc = c->tls.ssl ? tls_read(c->tls.ssl, c->fd, rbuf_tail(&c->rb),
                                rbuf_space(&c->rb), deadline, &got)
                     : io_read(c->fd, rbuf_tail(&c->rb), rbuf_space(&c->rb),

@@ -19,6 +19,7 @@ typedef struct {
     int read_done;   /* EOF or a read error: reads say "closed" from now on */
     int write_done;  /* a send failed: sends say "closed" from now on */
     int read_waited; /* the last read found nothing yet: poll first */
+    int did_read;    /* a read syscall ran since the caller last cleared it */
     rbuf_t rb;
     char *scratch;   /* reused to flatten what send() is given */
     size_t scratch_cap;

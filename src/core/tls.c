@@ -258,6 +258,27 @@ int tls_cert_parse(tls_cert_t *c, const char *cert_pem, size_t cert_len,
     return rc;
 }
 
+X509_STORE *tls_store_parse(const char *pem, size_t len)
+{
+    BIO *b = BIO_new_mem_buf(pem, (int)len);
+    X509_STORE *st = X509_STORE_new();
+    X509 *x;
+    int n = 0;
+
+    while (b != NULL && st != NULL && (x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL) {
+        if (X509_STORE_add_cert(st, x))
+            n++;
+        X509_free(x);
+    }
+    BIO_free(b);
+    ERR_clear_error();
+    if (n == 0) {
+        X509_STORE_free(st);
+        return NULL;
+    }
+    return st;
+}
+
 void tls_cert_free(tls_cert_t *c)
 {
     X509_free(c->cert);
@@ -345,6 +366,8 @@ static int setup(tls_ctx_t *t, SSL *ssl, int fd, const tls_hs_t *hs)
         return ERR_TLS_HANDSHAKE;
     if (hs->verify)
         SSL_set_verify(ssl, SSL_VERIFY_PEER, verify_later);
+    if (hs->store && !SSL_set1_verify_cert_store(ssl, hs->store))
+        return ERR_TLS_HANDSHAKE;
     /* ngx_lua only asks for the stapled response; neither side checks it */
     if (hs->status_req && !SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp))
         return ERR_TLS_HANDSHAKE;

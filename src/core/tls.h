@@ -63,6 +63,10 @@ int tls_cert_parse(tls_cert_t *c, const char *cert_pem, size_t cert_len,
                    const char *key_pem, size_t key_len);
 void tls_cert_free(tls_cert_t *c);
 
+/* A store of the CA certificates in PEM text (one or more), or NULL when
+ * the text holds none or does not parse. */
+X509_STORE *tls_store_parse(const char *pem, size_t len);
+
 typedef struct {
     const char *server_name; /* SNI and host check; NULL: neither */
     int verify;              /* check the chain and the name */
@@ -71,6 +75,7 @@ typedef struct {
     const tls_cert_t *client; /* may be NULL */
     const tls_opts_t *opts;   /* this handshake's own settings; may be NULL */
     int status_req;           /* send status_request (OCSP stapling) */
+    X509_STORE *store;        /* trust these CAs instead; may be NULL */
 } tls_hs_t;
 
 /* A connection's TLS layer and what its handshake was for: a pooled

@@ -43,6 +43,25 @@ static inline void *compat_testudata(lua_State *L, int idx, const char *tname)
     return same ? p : NULL;
 }
 
+/* An argument type error in LuaJIT's words, as ngx_lua raises it: the
+ * plain type name, where Lua 5.3+ would say "light userdata" or use a
+ * metatable's __name (FILE*, our own socket types). */
+static inline int compat_typeerror(lua_State *L, int idx, const char *want)
+{
+    return luaL_argerror(L, idx, lua_pushfstring(L, "%s expected, got %s",
+                                                 want, luaL_typename(L, idx)));
+}
+
+/* luaL_checklstring raising compat_typeerror. */
+static inline const char *compat_checklstring(lua_State *L, int idx,
+                                              size_t *len)
+{
+    int t = lua_type(L, idx);
+    if (t != LUA_TSTRING && t != LUA_TNUMBER)
+        compat_typeerror(L, idx, "string");
+    return lua_tolstring(L, idx, len);
+}
+
 /* "inf", "infinity" and "nan" (any case, signed, spaced), which LuaJIT and
  * Lua 5.1/5.2 read as numbers and Lua 5.3+ do not; 1 when s is one. */
 static inline int compat_str2special(const char *s, lua_Number *out)

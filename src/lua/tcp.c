@@ -39,19 +39,26 @@ typedef struct {
 /* The addresses of these constants are registry keys: the clock hook, and
  * the keepalive pools of this Lua state. */
 static const char clock_hook_key = 'k';
+static const char clock_flag_key = 'f';
 static const char pool_set_key = 'p';
+
+static const char tcp_magic[] = TCP_MT;
 
 tcp_t *tcp_check(lua_State *L)
 {
-    /* every method has the metatable as upvalue 1: comparing with it spares
-     * luaL_checkudata's registry lookup on each call */
-    void *p = lua_touserdata(L, 1);
-    if (p != NULL && lua_getmetatable(L, 1)) {
-        int same = lua_rawequal(L, -1, lua_upvalueindex(1));
-        lua_pop(L, 1);
-        if (same)
-            return p;
-    }
+    /* A full userdata of our size that holds its own address and the
+     * address of tcp_magic can only be one of ours: Lua code cannot write
+     * either into memory. Two API calls instead of luaL_checkudata's five
+     * (the metatable comparison was a quarter of a round trip's
+     * instructions). */
+    tcp_t *t = lua_touserdata(L, 1);
+    if (t != NULL && compat_rawlen(L, 1) == sizeof *t && t->self == t
+        && t->magic == tcp_magic)
+        return t;
+    /* ngx_lua checks for a table (a cosocket is one); a table that is not
+     * a socket is told what a native socket is */
+    if (lua_type(L, 1) != LUA_TTABLE)
+        compat_typeerror(L, 1, "table");
     return luaL_checkudata(L, 1, TCP_MT);
 }
 
@@ -89,11 +96,32 @@ void tcp_after_wait(lua_State *L)
     lua_call(L, 0, 0);
 }
 
+/* Whether the state has a hook, in a userdata of the registry that every
+ * socket points to: the methods test a flag instead of looking the hook up
+ * (two registry reads per round trip were a tenth of its instructions). */
+static int *hook_flag(lua_State *L)
+{
+    int *flag;
+
+    lua_pushlightuserdata(L, (void *)&clock_flag_key);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    flag = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    if (flag != NULL)
+        return flag;
+    lua_pushlightuserdata(L, (void *)&clock_flag_key);
+    flag = lua_newuserdata(L, sizeof *flag);
+    *flag = 0;
+    lua_rawset(L, LUA_REGISTRYINDEX);
+    return flag;
+}
+
 void tcp_set_clock_hook(lua_State *L, int idx)
 {
     lua_pushlightuserdata(L, (void *)&clock_hook_key);
     lua_pushvalue(L, idx);
     lua_rawset(L, LUA_REGISTRYINDEX);
+    *hook_flag(L) = !lua_isnil(L, idx);
 }
 
 /* ---- connect ---------------------------------------------------------- */
@@ -251,7 +279,7 @@ static int tcp_connect(lua_State *L)
         return luaL_error(L, "ngx.socket connect: expecting 2, 3, or 4 "
                           "arguments (including the object), but seen %d", n);
     t = tcp_check(L);
-    host = luaL_checklstring(L, 2, &len);
+    host = compat_checklstring(L, 2, &len);
     if (lua_type(L, n) == LUA_TTABLE) {
         read_connect_opts(L, n, &opts); /* pushes the pool name */
         has_opts = 1;
@@ -313,7 +341,8 @@ static int tcp_connect(lua_State *L)
         pool_attach(pool);
         t->pool = pool;
         if (pool->backlog >= 0) {
-            if (pool->connections > pool->size + pool->backlog) {
+            /* a backlog up to INT_MAX: no sum that overflows */
+            if (pool->connections - pool->size > pool->backlog) {
                 tcp_release(t);
                 lua_pushnil(L);
                 lua_pushliteral(L, "too many waiting connect operations");
@@ -323,7 +352,7 @@ static int tcp_connect(lua_State *L)
                 wait_queued(deadline);
                 tcp_release(t);
                 rc = tcp_push_error(L, ERR_TIMEOUT);
-                tcp_after_wait(L);
+                TCP_AFTER_WAIT(L, t);
                 return rc;
             }
         }
@@ -351,7 +380,7 @@ static int tcp_connect(lua_State *L)
             nret = tcp_push_error(L, rc);
         }
     }
-    tcp_after_wait(L);
+    TCP_AFTER_WAIT(L, t);
     return nret;
 }
 
@@ -363,7 +392,7 @@ static int tcp_bind(lua_State *L)
     if (n != 2)
         return luaL_error(L, "expecting 2 arguments, but got %d", n);
     t = tcp_check(L);
-    if (conn_bind(&t->c, luaL_checkstring(L, 2)) != ERR_OK) {
+    if (conn_bind(&t->c, compat_checklstring(L, 2, NULL)) != ERR_OK) {
         lua_pushnil(L);
         lua_pushliteral(L, "bad address");
         return 2;
@@ -405,7 +434,7 @@ static int tcp_send(lua_State *L)
         lua_pushinteger(L, (lua_Integer)sent);
     else
         tcp_push_error(L, rc);
-    tcp_after_wait(L);
+    TCP_AFTER_WAIT(L, t);
     return rc == ERR_OK ? 1 : 2;
 }
 
@@ -424,7 +453,11 @@ static int push_read(lua_State *L, tcp_t *t, int rc, conn_span_t *span)
         nret = 3;
     }
     conn_release(&t->c, span);
-    tcp_after_wait(L);
+    /* a read served from the buffer took no time worth telling the clock */
+    if (t->c.did_read) {
+        t->c.did_read = 0;
+        TCP_AFTER_WAIT(L, t);
+    }
     return nret;
 }
 
@@ -433,6 +466,8 @@ static int tcp_receive(lua_State *L)
     tcp_t *t;
     conn_span_t span;
     io_ms deadline;
+    const char *p;
+    size_t len;
     int n = lua_gettop(L), rc;
 
     if (n != 1 && n != 2)
@@ -443,8 +478,17 @@ static int tcp_receive(lua_State *L)
         return push_closed(L);
     deadline = io_deadline(tcp_effective(t->read_timeout));
 
+    /* "*l" first: the common case must not pay for number parsing */
     if (n == 1) {
         rc = conn_recv_line(&t->c, deadline, &span);
+    } else if (lua_type(L, 2) == LUA_TSTRING
+               && (p = lua_tolstring(L, 2, &len), len == 2 && p[0] == '*')) {
+        if (p[1] == 'l')
+            rc = conn_recv_line(&t->c, deadline, &span);
+        else if (p[1] == 'a')
+            rc = conn_recv_all(&t->c, deadline, &span);
+        else
+            return luaL_argerror(L, 2, "bad pattern argument");
     } else if (compat_isnumber(L, 2)) {
         long long size = compat_trunc(L, 2);
         if (size < 0)
@@ -455,17 +499,8 @@ static int tcp_receive(lua_State *L)
         }
         rc = conn_recv_size(&t->c, (size_t)size, deadline, &span);
     } else if (lua_type(L, 2) == LUA_TSTRING) {
-        size_t len;
-        const char *p = lua_tolstring(L, 2, &len);
-        if (len != 2 || p[0] != '*')
-            return luaL_argerror(L, 2, lua_pushfstring(L,
-                                 "bad pattern argument: %s", p));
-        if (p[1] == 'l')
-            rc = conn_recv_line(&t->c, deadline, &span);
-        else if (p[1] == 'a')
-            rc = conn_recv_all(&t->c, deadline, &span);
-        else
-            return luaL_argerror(L, 2, "bad pattern argument");
+        return luaL_argerror(L, 2, lua_pushfstring(L,
+                             "bad pattern argument: %s", lua_tostring(L, 2)));
     } else {
         return luaL_argerror(L, 2, "bad pattern argument");
     }
@@ -553,7 +588,8 @@ static int tcp_receiveuntil(lua_State *L)
         return luaL_error(L, "expecting 2 or 3 arguments "
                           "(including the object), but got %d", n);
     if (n == 3) {
-        luaL_checktype(L, 3, LUA_TTABLE);
+        if (lua_type(L, 3) != LUA_TTABLE)
+            compat_typeerror(L, 3, "table");
         lua_getfield(L, 3, "inclusive");
         if (lua_type(L, -1) == LUA_TBOOLEAN)
             inclusive = lua_toboolean(L, -1);
@@ -563,7 +599,7 @@ static int tcp_receiveuntil(lua_State *L)
         lua_pop(L, 1);
     }
     tcp_check(L);
-    pat = luaL_checklstring(L, 2, &len);
+    pat = compat_checklstring(L, 2, &len);
     if (len == 0) {
         lua_pushnil(L);
         lua_pushliteral(L, "pattern is empty");
@@ -771,6 +807,31 @@ static int sockopt_of(const char *name, int *level, int *opt)
     return 0;
 }
 
+/* Pushes tostring(value at idx) as LuaJIT writes it, which resty.core puts
+ * in its "unsupported option" error: numbers with 14 digits (no ".0" of
+ * Lua 5.3+) and NaN without a sign, the NULL light userdata as NULL. */
+static void push_option_name(lua_State *L, int idx)
+{
+    char buf[64];
+
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        lua_Number v = lua_tonumber(L, idx);
+        if (isnan(v))
+            lua_pushliteral(L, "nan");
+        else {
+            snprintf(buf, sizeof buf, "%.14g", (double)v);
+            lua_pushstring(L, buf);
+        }
+    } else if (lua_type(L, idx) == LUA_TLIGHTUSERDATA
+               && lua_touserdata(L, idx) == NULL) {
+        lua_pushliteral(L, "userdata: NULL");
+    } else {
+        lua_getglobal(L, "tostring");
+        lua_pushvalue(L, idx);
+        lua_call(L, 1, 1);
+    }
+}
+
 /* The argument checks of setoption (need_value) and getoption, in
  * resty.core's order; returns 0 when results were pushed instead. */
 static int check_option(lua_State *L, tcp_t *t, int need_value, int *level,
@@ -790,17 +851,29 @@ static int check_option(lua_State *L, tcp_t *t, int need_value, int *level,
         lua_pushliteral(L, "missing the \"value\" argument");
         return 0;
     }
-    name = lua_tostring(L, 2);
+    /* a number is no option name (and must not become a string here) */
+    name = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
     if (name == NULL || !sockopt_of(name, level, opt)) {
         lua_pushnil(L);
-        lua_getglobal(L, "tostring");
-        lua_pushvalue(L, 2);
-        lua_call(L, 1, 1);
+        push_option_name(L, 2);
         lua_pushfstring(L, "unsupported option %s", lua_tostring(L, -1));
         lua_remove(L, -2);
         return 0;
     }
     return 1;
+}
+
+/* setoption's value as resty.core's FFI call converts it to an int: a
+ * boolean is 0 or 1, a number is truncated, and one out of the int range
+ * (NaN too) is INT_MIN, as the x86 conversion LuaJIT uses makes it. */
+static int option_value(lua_State *L, int idx)
+{
+    lua_Number v;
+
+    if (lua_type(L, idx) == LUA_TBOOLEAN)
+        return lua_toboolean(L, idx);
+    v = compat_tonumber(L, idx);
+    return v > -2147483649.0 && v < 2147483648.0 ? (int)v : INT_MIN;
 }
 
 static int tcp_setoption(lua_State *L)
@@ -813,10 +886,7 @@ static int tcp_setoption(lua_State *L)
         return 2;
     if (!connected(t))
         return push_closed(L);
-    rc = io_setopt_int(t->c.fd, level, opt,
-                       lua_type(L, 3) == LUA_TBOOLEAN
-                           ? lua_toboolean(L, 3)
-                           : (int)compat_trunc(L, 3));
+    rc = io_setopt_int(t->c.fd, level, opt, option_value(L, 3));
     if (rc != ERR_OK) {
         lua_pushnil(L);
         lua_pushstring(L, strerror(rc));
@@ -871,6 +941,8 @@ static int tcp_gc(lua_State *L)
     tcp_release(t);
     conn_free(&t->c);
     tls_cert_free(&t->client);
+    X509_STORE_free(t->trusted);
+    t->trusted = NULL;
     free(t->key);
     t->key = NULL;
     return 0;
@@ -878,9 +950,13 @@ static int tcp_gc(lua_State *L)
 
 int tcp_new(lua_State *L)
 {
+    const int *hooked = hook_flag(L);
     tcp_t *t = lua_newuserdata(L, sizeof *t);
     memset(t, 0, sizeof *t);
     conn_init(&t->c);
+    t->hooked = hooked;
+    t->self = t;
+    t->magic = tcp_magic;
     luaL_getmetatable(L, TCP_MT);
     lua_setmetatable(L, -2);
     return 1;
@@ -905,6 +981,7 @@ static const luaL_Reg tcp_methods[] = {
     {"tlshandshake", tcp_tlshandshake},
     {"getsslsession", tcp_getsslsession},
     {"setclientcert", tcp_setclientcert},
+    {"settrustedstore", tcp_settrustedstore},
     {"getpeercert", tcp_getpeercert},
     {NULL, NULL},
 };
@@ -941,6 +1018,7 @@ static void open_pool_set(lua_State *L)
 void tcp_open(lua_State *L)
 {
     open_pool_set(L);
+    (void)hook_flag(L);
     tcp_tls_open(L);
     luaL_newmetatable(L, UNTIL_MT);
     lua_pushcfunction(L, until_gc);
@@ -949,8 +1027,7 @@ void tcp_open(lua_State *L)
 
     luaL_newmetatable(L, TCP_MT);
     lua_newtable(L);
-    lua_pushvalue(L, -2);
-    compat_setfuncs(L, tcp_methods, 1);
+    compat_setfuncs(L, tcp_methods, 0);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, tcp_gc);
     lua_setfield(L, -2, "__gc");

@@ -12,6 +12,8 @@
 #define TCP_MT "resty.luasocket.tcp"
 
 typedef struct {
+    const void *self; /* its own address, with tcp_magic: see tcp_check */
+    const char *magic;
     conn_t c;
     long connect_timeout, send_timeout, read_timeout; /* ms; 0 = default */
     int created;    /* connect() was called at least once */
@@ -20,6 +22,8 @@ typedef struct {
     char *key;      /* the pool name of the last connect */
     size_t keylen;
     tls_cert_t client; /* setclientcert's certificate, if any */
+    X509_STORE *trusted; /* settrustedstore's CAs, for the next handshake */
+    const int *hooked;   /* the Lua state has a clock hook (tcp_after_wait) */
 } tcp_t;
 
 /* Registers the socket's metatables in the registry. */
@@ -32,6 +36,8 @@ void tcp_set_clock_hook(lua_State *L, int idx);
 /* Calls that hook, after a method waited: the embedding (nginx:
  * ngx.update_time) learns that time passed. Results already pushed stay. */
 void tcp_after_wait(lua_State *L);
+/* The same for a socket's method, cheaper when no hook is set. */
+#define TCP_AFTER_WAIT(L, t) do { if (*(t)->hooked) tcp_after_wait(L); } while (0)
 
 /* For the methods' implementations. */
 tcp_t *tcp_check(lua_State *L);
@@ -50,6 +56,7 @@ int tcp_sslhandshake(lua_State *L);
 int tcp_tlshandshake(lua_State *L);
 int tcp_getsslsession(lua_State *L);
 int tcp_setclientcert(lua_State *L);
+int tcp_settrustedstore(lua_State *L);
 int tcp_getpeercert(lua_State *L);
 
 #endif

@@ -230,7 +230,7 @@ int tcp_sslhandshake(lua_State *L)
     hs.server_name = lua_isnil(L, 3) || (lua_type(L, 3) == LUA_TBOOLEAN
                                          && !lua_toboolean(L, 3))
                          ? NULL
-                         : luaL_checkstring(L, 3);
+                         : compat_checklstring(L, 3, NULL);
     hs.verify = lua_toboolean(L, 4);
     if (hs.server_name != NULL && hs.server_name[0] == '\0')
         hs.server_name = NULL;
@@ -268,9 +268,13 @@ int tcp_sslhandshake(lua_State *L)
     hs.resume = resume != NULL ? resume->s : NULL;
     hs.keep = keep;
     hs.client = t->client.cert != NULL ? &t->client : NULL;
+    hs.store = t->trusted;
 
     rc = conn_starttls(&t->c, ctx, &hs,
                        io_deadline(tcp_effective(t->connect_timeout)), &code);
+    /* a trusted store serves one handshake, as in ngx_lua */
+    X509_STORE_free(t->trusted);
+    t->trusted = NULL;
     if (rc != ERR_OK) {
         tcp_release(t);
         lua_pushnil(L);
@@ -341,19 +345,20 @@ int tcp_getsslsession(lua_State *L)
 }
 
 /* Sets the client certificate from the PEM strings at cert and key (both
- * nil: none). Returns 0, or pushes nil and why and returns 2. */
+ * nil or false: none). Returns 0, or pushes nil and why and returns 2. */
 static int set_client_cert(lua_State *L, tcp_t *t, int cert, int key)
 {
     size_t clen, klen;
     const char *c, *k;
     int rc;
 
-    if (lua_isnil(L, cert) && lua_isnil(L, key)) {
+    /* false counts as nil, as resty.core tests `not cert` */
+    if (!lua_toboolean(L, cert) && !lua_toboolean(L, key)) {
         tls_cert_free(&t->client);
         return 0;
     }
     lua_pushnil(L);
-    if (lua_isnil(L, cert) || lua_isnil(L, key)) {
+    if (!lua_toboolean(L, cert) || !lua_toboolean(L, key)) {
         lua_pushliteral(L, "client certificate must be supplied with "
                            "corresponding private key");
         return 2;
@@ -385,6 +390,46 @@ int tcp_setclientcert(lua_State *L)
     lua_settop(L, 3);
     if (set_client_cert(L, t, 2, 3))
         return 2;
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* settrustedstore(pem): the CAs (PEM text) that the next verifying
+ * handshake trusts instead of the defaults; nil forgets them. ngx_lua takes
+ * an X509_STORE cdata, which plain Lua cannot make. */
+int tcp_settrustedstore(lua_State *L)
+{
+    tcp_t *t = tcp_check(L);
+    X509_STORE *st = NULL;
+    size_t len;
+    const char *pem;
+
+    lua_settop(L, 2);
+    if (t->c.fd < 0 || t->c.read_done || t->c.write_done)
+        return tcp_push_error(L, ERR_CLOSED);
+    if (t->c.tls.ssl != NULL) {
+        lua_pushnil(L);
+        lua_pushliteral(L, "ssl handshake already done; trusted store cannot "
+                           "be changed on an established TLS connection");
+        return 2;
+    }
+    if (!lua_isnil(L, 2)) {
+        if (lua_type(L, 2) != LUA_TSTRING) {
+            lua_pushnil(L);
+            lua_pushfstring(L, "bad store arg: string expected, got %s",
+                            luaL_typename(L, 2));
+            return 2;
+        }
+        pem = lua_tolstring(L, 2, &len);
+        st = tls_store_parse(pem, len);
+        if (st == NULL) {
+            lua_pushnil(L);
+            lua_pushliteral(L, "bad trusted store: no certificate in it");
+            return 2;
+        }
+    }
+    X509_STORE_free(t->trusted);
+    t->trusted = st;
     lua_pushboolean(L, 1);
     return 1;
 }

@@ -19,6 +19,12 @@ typedef struct {
 
 static udp_t *check_udp(lua_State *L)
 {
+    udp_t *u = compat_testudata(L, 1, UDP_MT);
+    if (u != NULL)
+        return u;
+    /* as tcp_check: ngx_lua's message for what is not a table */
+    if (lua_type(L, 1) != LUA_TTABLE)
+        compat_typeerror(L, 1, "table");
     return luaL_checkudata(L, 1, UDP_MT);
 }
 
@@ -41,10 +47,10 @@ static int udp_setpeername(lua_State *L)
         return luaL_error(L, "ngx.socket.udp setpeername: expecting 2 or 3 "
                           "arguments (including the object), but seen %d", n);
     u = check_udp(L);
-    host = luaL_checklstring(L, 2, &len);
+    host = compat_checklstring(L, 2, &len);
     if (n == 3) {
         if (!compat_isnumber(L, 3))
-            luaL_checknumber(L, 3); /* raises "number expected, got X" */
+            compat_typeerror(L, 3, "number");
         port = (int)(unsigned)(unsigned long long)compat_trunc(L, 3);
         if (port < 0 || port > 65535) {
             lua_pushnil(L);
@@ -113,7 +119,12 @@ static int udp_receive(lua_State *L)
     if (u->d.fd < 0)
         return push_error(L, ERR_CLOSED);
     if (n == 2) {
-        lua_Number want = luaL_optnumber(L, 2, DGRAM_MAX);
+        lua_Number want = DGRAM_MAX;
+        if (!lua_isnil(L, 2)) {
+            if (!compat_isnumber(L, 2))
+                compat_typeerror(L, 2, "number");
+            want = compat_tonumber(L, 2);
+        }
         max = want > 0 && want < DGRAM_MAX ? (size_t)want : DGRAM_MAX;
         if (want >= 0 && want < 1)
             max = 0;
@@ -155,7 +166,7 @@ static int udp_bind(lua_State *L)
     if (n != 2)
         return luaL_error(L, "expecting 2 arguments, but got %d", n);
     u = check_udp(L);
-    if (dgram_bind(&u->d, luaL_checkstring(L, 2)) != ERR_OK) {
+    if (dgram_bind(&u->d, compat_checklstring(L, 2, NULL)) != ERR_OK) {
         lua_pushnil(L);
         lua_pushliteral(L, "bad address");
         return 2;

@@ -1,0 +1,128 @@
+-- peer: hold
+-- Bad arguments, table-driven (200-206 share this preamble): close,
+-- settimeout(s), setoption, getoption, setkeepalive and getreusedtimes on a
+-- connected socket. A table as self is left out: ngx_lua takes any table
+-- for a socket (FACTS.md).
+local ctx = ...
+local P, say, fmt = ctx.pack, ctx.say, ctx.fmt
+local unpack = table.unpack or unpack -- luacheck: ignore 143
+local native = not ngx and require("resty.luasocket.native")
+local zero = 0
+local V = { -- label, value, class: t(ype), n(umber), s(tring)
+  { "nil", nil, "t" }, { "true", true, "t" }, { "false", false, "t" },
+  { "{}", {}, "t" }, { "print", print, "t" }, { "null", ngx and ngx.null or native.null, "t" },
+  { "io.stdout", io.stdout, "t" }, { "thread", coroutine.create(function() end), "t" },
+  { "0", 0, "n" }, { "-1", -1, "n" }, { "0.5", 0.5, "n" }, { "-0.5", -0.5, "n" },
+  { "2^31", 2^31, "n" }, { "1e100", 1e100, "n" }, { "-1e100", -1e100, "n" },
+  { "inf", math.huge, "n" }, { "-inf", -math.huge, "n" }, { "nan", zero / zero, "n" },
+  { "'x'", "x", "s" }, { "''", "", "s" }, { "'-1'", "-1", "s" }, { "'5'", "5", "s" },
+}
+-- Addresses in tostring()s (LuaJIT names builtins by number) print as ADDR.
+local function addr(s)
+  return (s:gsub("0x%x+", "ADDR"):gsub("builtin#%d+", "ADDR"))
+end
+-- Runs f (which returns pack(call)) and prints its values or its error as
+-- ctx.try does; strip: without the error's position prefix.
+local function check(label, f, strip)
+  local ok, res = pcall(f)
+  if not ok then
+    res = addr(tostring(res))
+    if strip then res = res:gsub("^[^:]*:%d+: ", "") end
+    return say(label, ": ERR ", res)
+  end
+  for i = 1, res.n do
+    if type(res[i]) == "string" then res[i] = addr(res[i]) end
+  end
+  ctx.show(label, unpack(res, 1, res.n))
+end
+-- Every wrong value that pick(position, class, label) accepts, in each
+-- position of the valid arguments tmpl (pack(...), labels in tmpl.labels
+-- or fmt'd), the others kept.
+local function positions(name, f, tmpl, pick, strip)
+  for i = 1, tmpl.n do
+    for _, v in ipairs(V) do
+      if not pick or pick(i, v[3], v[1]) then
+        local args, labels = {}, {}
+        for j = 1, tmpl.n do
+          args[j], labels[j] = tmpl[j], tmpl.labels and tmpl.labels[j] or fmt(tmpl[j])
+        end
+        args[i], labels[i] = v[2], v[1]
+        check(name .. "(" .. table.concat(labels, ", ") .. ")",
+              function() return f(unpack(args, 1, tmpl.n)) end, strip)
+      end
+    end
+  end
+end
+-- One method: m.call(...) is s:name(...), m.field(...) s.name(...); m.args
+-- its valid arguments (pack'd), m.min and m.max how many it takes. Prints
+-- too few and too many arguments, every wrong self but a table (unless
+-- m.selves is false; none without m.field), then the positions (m.pick,
+-- m.strip).
+local function method(m)
+  if m.field then
+    check("s." .. m.name .. "()", function() return m.field() end, m.strip)
+  end
+  for k = 0, m.min - 1 do
+    check(m.name .. "(" .. k .. " args)", function() return m.call(unpack(m.args, 1, k)) end,
+          m.strip)
+  end
+  local more = { unpack(m.args, 1, m.args.n) }
+  for k = m.args.n + 1, m.max + 1 do more[k] = 1 end
+  check(m.name .. "(" .. (m.max + 1) .. " args)",
+        function() return m.call(unpack(more, 1, m.max + 1)) end, m.strip)
+  if m.field and m.selves ~= false then
+    for _, v in ipairs(V) do
+      if v[1] ~= "{}" then
+        check("s." .. m.name .. "(" .. v[1] .. ", ...)",
+              function() return m.field(v[2], unpack(m.args, 1, m.args.n)) end, m.strip)
+      end
+    end
+  end
+  positions(m.name, m.call, m.args, m.pick, m.strip)
+end
+
+local s = ctx.tcp()
+s:settimeout(2000)
+ctx.show("connect", s:connect("127.0.0.1", ctx.port))
+-- settimeout(s) do not look at self in ngx_lua (a self that is not a
+-- table would crash nginx): no wrong selves
+method({ name = "settimeout", args = P(100), min = 1, max = 1, selves = false,
+         call = function(...) return P(s:settimeout(...)) end,
+         field = function(...) return P(s.settimeout(...)) end })
+method({ name = "settimeouts", args = P(100, 100, 100), min = 3, max = 3, selves = false,
+         call = function(...) return P(s:settimeouts(...)) end,
+         field = function(...) return P(s.settimeouts(...)) end })
+-- setoption and getoption are Lua functions of resty.core in nginx: no
+-- count check, and no wrong selves (resty.core indexes whatever it gets).
+-- A value that is not a number or a boolean is not compared: resty.core
+-- hands it to the FFI, which raises its own conversion error.
+method({ name = "setoption", args = P("keepalive", true), min = 2, max = 2,
+         call = function(...) return P(s:setoption(...)) end,
+         pick = function(i, class, label)
+           return i == 1 or class == "n" or label == "nil" or label == "true" or label == "false"
+         end })
+method({ name = "getoption", args = P("keepalive"), min = 1, max = 1,
+         call = function(...) return P(s:getoption(...)) end })
+-- what the value became: a number out of the int range is INT_MIN, true
+for _, v in ipairs(V) do
+  if v[3] == "n" or v[1] == "true" or v[1] == "false" then
+    check("setoption('keepalive', " .. v[1] .. "), getoption", function()
+      s:setoption("keepalive", v[2])
+      return P(s:getoption("keepalive"))
+    end)
+  end
+end
+method({ name = "getreusedtimes", args = P(), min = 0, max = 0,
+         call = function(...) return P(s:getreusedtimes(...)) end,
+         field = function(...) return P(s.getreusedtimes(...)) end })
+-- setkeepalive: ngx_lua 0.10.23 pools the connection before it checks the
+-- types of its arguments, fixed in 0.10.27, whose order the native socket
+-- follows (SPEC 3): counts and selves only.
+method({ name = "setkeepalive", args = P(0, 10), min = 0, max = 2,
+         call = function(...) return P(s:setkeepalive(...)) end,
+         field = function(...) return P(s.setkeepalive(...)) end,
+         pick = function() return false end })
+method({ name = "close", args = P(), min = 0, max = 0,
+         call = function(...) return P(s:close(...)) end,
+         field = function(...) return P(s.close(...)) end })
+ctx.show("close", s:close())
