@@ -1,5 +1,7 @@
--- peer: reset
--- A peer that resets right after accepting, before sending anything.
+-- peer: sleep:100;reset
+-- A peer that resets soon after accepting, before sending anything (the
+-- sleep lets connect finish first on both sides: without it the reset races
+-- with the connect check, see FACTS.md).
 local ctx = ...
 local s = ctx.tcp()
 s:settimeout(2000)
