@@ -1,9 +1,12 @@
+/* MAP_ANONYMOUS and MADV_WIPEONFORK are outside POSIX */
+#define _DEFAULT_SOURCE
 #include "core/pool.h"
 #include "core/err.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 /* A bounded string copy without snprintf's formatting cost. */
@@ -16,11 +19,64 @@ static void copy_name(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
+/* Every pool operation asks whether the process forked; getpid() is a
+ * system call each time (glibc stopped caching it), two per pooled request.
+ * Where the kernel can wipe a page in forked children (Linux 4.14+), a byte
+ * of that page answers instead. */
+static void canary_arm(pool_set_t *s)
+{
+#ifdef MADV_WIPEONFORK
+    long page = sysconf(_SC_PAGESIZE);
+    void *p = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+    if (p == MAP_FAILED)
+        return;
+    if (madvise(p, (size_t)page, MADV_WIPEONFORK) != 0) {
+        munmap(p, (size_t)page);
+        return;
+    }
+    s->canary = p;
+    *s->canary = 1;
+#else
+    (void)s;
+#endif
+}
+
+static void canary_free(pool_set_t *s)
+{
+    if (s->canary != NULL)
+        munmap((void *)s->canary, (size_t)sysconf(_SC_PAGESIZE));
+    s->canary = NULL;
+}
+
+/* Whether this process is a child forked since the last call; then the
+ * set belongs to it from now on. */
+static int forked_since(pool_set_t *s)
+{
+    pid_t pid;
+
+    if (s->canary != NULL) {
+        if (*s->canary != 0)
+            return 0;
+        *s->canary = 1;
+        s->pid = getpid();
+        return 1;
+    }
+    pid = getpid();
+    if (pid == s->pid)
+        return 0;
+    s->pid = pid;
+    return 1;
+}
+
 void pool_set_init(pool_set_t *s)
 {
     s->pools = NULL;
     s->pid = getpid();
+    s->canary = NULL;
     s->closed = 0;
+    canary_arm(s);
 }
 
 static void unlink_item(pool_t *p, pool_item_t *it)
@@ -92,13 +148,13 @@ void pool_set_close(pool_set_t *s)
     }
     s->pools = NULL;
     s->closed = 1;
+    canary_free(s);
 }
 
 void pool_set_tidy(pool_set_t *s, io_ms now)
 {
     pool_t *p, *pnext;
-    pid_t pid = getpid();
-    int forked = pid != s->pid;
+    int forked = forked_since(s);
 
     for (p = s->pools; p != NULL; p = pnext) {
         pool_item_t *it = p->head, *next;
@@ -110,7 +166,6 @@ void pool_set_tidy(pool_set_t *s, io_ms now)
         }
         forget_if_empty(p);
     }
-    s->pid = pid;
 }
 
 pool_t *pool_find(pool_set_t *s, const char *key, size_t keylen)

@@ -41,6 +41,8 @@ typedef struct pool {
 typedef struct pool_set {
     pool_t *pools;
     pid_t pid;              /* the process whose connections these are */
+    volatile unsigned char *canary; /* a page the kernel zeroes in a forked
+                                       child (MADV_WIPEONFORK), or NULL */
     int closed;
 } pool_set_t;
 
