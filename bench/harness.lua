@@ -4,7 +4,10 @@
 --   plain Lua:  LUA_PATH='bench/?.lua;lib/?.lua;;' LUA_CPATH='build/<interp>/?.so;;'
 --               <interp> bench/<workload>.lua MODE PORT SECONDS MAX
 --               (the workload script calls M.main: the native socket,
---               through the front `resty.luasocket`, as users get it)
+--               through the front `resty.luasocket`, as users get it;
+--               with BENCH_SOCKET=luasocket in the environment, LuaSocket's
+--               objects, `require "socket"`, for the workloads that have a
+--               `luasocket` function)
 --   nginx:      content_by_lua_block { require("harness").ngx_main() }
 --               GET ...?w=<workload>&mode=MODE&port=PORT&seconds=S&max=N
 --               (ngx.socket.tcp: the real cosocket)
@@ -20,6 +23,8 @@
 --                              on any unexpected answer
 --   check(tcp, mode, port) --> optional: raises when the run did not do what
 --                              MODE says; its string is the NOTE
+--   luasocket(socket, mode, port) --> optional: step, the same cycle written
+--                              with LuaSocket's API (its `socket` module)
 -- The same step code runs on both sockets, so they are compared on
 -- identical Lua.
 
@@ -49,7 +54,9 @@ function M.measure(step, now, seconds, max)
   return loop(step, now, seconds, max)
 end
 
-local function result_line(workload, tcp, mode, port, seconds, max)
+-- new(tcp, mode, port) --> step; check: nil or as workload.check
+local function result_line(workload, new, check, tcp, mode, port, seconds,
+                           max)
   if not workload.modes[mode] then
     error("unknown mode " .. tostring(mode), 0)
   end
@@ -59,20 +66,32 @@ local function result_line(workload, tcp, mode, port, seconds, max)
   if not (port and seconds and max and seconds > 0 and max > 0) then
     error("expecting MODE PORT SECONDS MAX", 0)
   end
-  local step = workload.new(tcp, mode, port)
+  local step = new(tcp, mode, port)
   local done, took = M.measure(step, M.now, seconds, max)
-  local note = workload.check and workload.check(tcp, mode, port) or nil
+  local note = check and check(tcp, mode, port) or nil
   return string.format("result %d %.6f%s", done, took,
                        note and " " .. note or "")
 end
 
 -- The plain-Lua entry: MODE PORT SECONDS MAX from the command line.
 function M.main(workload, args)
-  local native = require "resty.luasocket.native"
-  local tcp = require("resty.luasocket").tcp
-  M.now = native.now
-  local ok, line = pcall(result_line, workload, tcp, args[1], args[2],
-                         args[3], args[4])
+  local new, check, tcp = workload.new, workload.check
+  if os.getenv("BENCH_SOCKET") == "luasocket" then
+    local socket = require "socket"
+    M.now = socket.gettime
+    new = workload.luasocket
+    check = nil
+    tcp = socket
+    if not new then
+      io.stderr:write("bench: no LuaSocket version of this workload\n")
+      os.exit(1)
+    end
+  else
+    M.now = require("resty.luasocket.native").now
+    tcp = require("resty.luasocket").tcp
+  end
+  local ok, line = pcall(result_line, workload, new, check, tcp, args[1],
+                         args[2], args[3], args[4])
   if not ok then
     io.stderr:write("bench: ", tostring(line), "\n")
     os.exit(1)
@@ -92,8 +111,10 @@ function M.ngx_main()
     if type(name) ~= "string" or not name:match("^w%d_[%w_]+$") then
       error("bad workload name", 0)
     end
-    return result_line(require(name), ngx.socket.tcp, args.mode, args.port,
-                       args.seconds, args.max)
+    local workload = require(name)
+    return result_line(workload, workload.new, workload.check,
+                       ngx.socket.tcp, args.mode, args.port, args.seconds,
+                       args.max)
   end)
   if not ok then
     ngx.status = 500

@@ -1,22 +1,34 @@
--- bench/report.lua: the table of a benchmark run (bench/run.sh calls it).
+-- bench/report.lua: the tables of a benchmark run (bench/run.sh calls it).
 --
---   <any lua> bench/report.lua RESULTS
+--   <any lua> bench/report.lua RESULTS [INSTRUCTIONS [PLOTDATA]]
 --
 -- RESULTS has one line per measurement:
 --   TABLE COLUMN ROUND UNITS SECONDS [NOTE]
 -- (TABLE: the workload, or for W6 one of its tables: w6_tls1.3, w6_tls1.2,
 -- w6_bulk). Prints, per table, each column's rate (UNITS/SECONDS) as the
 -- median over the rounds with its spread (min and max), in the order the
--- columns first appear, then the table's ratios: the ratio of the two
--- medians, with the min and max of the same ratio taken round by round
--- (both columns of a round ran in the same round), and the goal of issue 5
--- or 6 where it has one. W6 tables also show each column's notes (what its
--- check found, e.g. whether the sessions resumed; words separated by
--- commas): the distinct words over the rounds, and of cpu=N% the median.
+-- columns first appear (W1-W4: with the ratio of its median to the C
+-- client's and to the cosockets' of the same mode), then the table's
+-- ratios: the ratio of the two medians, with the min and max of the same
+-- ratio taken round by round (both columns of a round ran in the same
+-- round), and the goal of issue 5 or 6 where it has one. W6 tables also
+-- show each column's notes (what its check found, e.g. whether the
+-- sessions resumed; words separated by commas): the distinct words over
+-- the rounds, and of cpu=N% the median.
+--
+-- INSTRUCTIONS (may be empty) has a line per column counted with callgrind:
+--   WORKLOAD COLUMN N1 IR1 N2 IR2
+-- (the instructions of the whole process for N1 and for N2 timed steps);
+-- printed as instructions per step, (IR2 - IR1) / (steps(N2) - steps(N1)),
+-- steps(N) being N and the harness's untimed tenth, N // 10 + 1.
+--
+-- PLOTDATA: written for bench/plot.gp: a row per table of W1-W5 and mode,
+-- and per column kind the median ratio of its rate to the C client's and
+-- the min and max of that ratio over the rounds ("?" where none ran).
 
-local path = ...
+local path, instr_path, plot_path = ...
 if not path then
-  io.stderr:write("usage: bench/report.lua RESULTS\n")
+  io.stderr:write("usage: bench/report.lua RESULTS [INSTRUCTIONS [PLOTDATA]]\n")
   os.exit(2)
 end
 
@@ -180,6 +192,111 @@ local workloads = {
   },
 }
 
+-- ---- W1-W4 -------------------------------------------------------------------
+
+-- COLUMN is KIND-MODE; KIND c, cosocket, cosocket64k, luasocket or an
+-- interpreter of the native socket
+local KINDS = {
+  c = "C client",
+  cosocket = "cosockets in nginx",
+  cosocket64k = "cosockets in nginx, 64k buffer",
+  luasocket = "LuaSocket",
+}
+
+local function kind_mode(c)
+  return c:match("^(.+)%-(%w+)$")
+end
+
+local function kind_label(kind)
+  return KINDS[kind] or ("native " .. kind)
+end
+
+-- the native columns' interpreters, in the order they ran
+local function native_interps(columns)
+  local list, seen = {}, {}
+  for _, c in ipairs(columns) do
+    local kind = kind_mode(c)
+    if kind and not KINDS[kind] and not seen[kind] then
+      seen[kind] = true
+      list[#list + 1] = kind
+    end
+  end
+  return list
+end
+
+local function modes_of(columns)
+  local list, seen = {}, {}
+  for _, c in ipairs(columns) do
+    local _, mode = kind_mode(c)
+    if mode and not seen[mode] then
+      seen[mode] = true
+      list[#list + 1] = mode
+    end
+  end
+  return list
+end
+
+-- goals: vs_c (native / C client), vs_cosocket (native / both cosocket
+-- columns); every interpreter >= 0.8 x luajit
+local function w1to4(title, unit, scale, show_mode, goals)
+  return {
+    title = title,
+    unit = unit,
+    scale = scale,
+    label = function(c)
+      local kind, mode = kind_mode(c)
+      if not kind then return c end
+      return kind_label(kind) .. (show_mode and ", " .. mode or "")
+    end,
+    versus = function(c)
+      local _, mode = kind_mode(c)
+      return {
+        { "x C", "c-" .. mode },
+        { "x cos", "cosocket-" .. mode },
+        { "x cos64k", "cosocket64k-" .. mode },
+      }
+    end,
+    ratios = function(columns)
+      local list, is = {}, native_interps(columns)
+      local function add(a, b, goal) list[#list + 1] = { a, b, goal } end
+      -- the ratios with a goal (the others are the table's x columns),
+      -- and the native socket's to LuaSocket's (under luajit, by default)
+      for _, m in ipairs(modes_of(columns)) do
+        for _, i in ipairs(is) do
+          if goals.vs_c then add(i .. "-" .. m, "c-" .. m, goals.vs_c) end
+        end
+        for _, i in ipairs(is) do
+          if goals.vs_cosocket then
+            add(i .. "-" .. m, "cosocket-" .. m, goals.vs_cosocket)
+            add(i .. "-" .. m, "cosocket64k-" .. m, goals.vs_cosocket)
+          end
+        end
+        add("luajit-" .. m, "luasocket-" .. m)
+        for _, i in ipairs(is) do
+          if i ~= "luajit" then add(i .. "-" .. m, "luajit-" .. m, 0.8) end
+        end
+      end
+      return list
+    end,
+  }
+end
+
+workloads.w1_pingpong = w1to4(
+  "W1 ping-pong: send \"PING\\r\\n\", receive() of \"+PONG\", on one "
+    .. "connection to bench-server (echo) or redis-server (redis)",
+  "round trips/s", 1, true, { vs_c = 0.97 })
+workloads.w2_bulk = w1to4(
+  "W2 bulk: receive(65536) of streams of 512 MiB (FLOOD to bench-server)",
+  "MiB/s", 1 / 1048576, false, { vs_c = 0.95 })
+workloads.w3_lines = w1to4(
+  "W3 lines: receive(\"*l\") of streams of 2 M lines of 16 bytes "
+    .. "(LINES to bench-server)",
+  "lines/s", 1, false, { vs_cosocket = 4.0 })
+workloads.w4_until = w1to4(
+  "W4 receiveuntil: a reader(65536) of bodies of 64 MiB before a "
+    .. "boundary (UNTIL to bench-server)",
+  "MiB/s", 1 / 1048576, false, { vs_cosocket = 5.0 })
+
 local generic = {
   unit = "units/s",
   label = function(c) return c end,
@@ -253,10 +370,31 @@ for _, w in ipairs(order) do
     local n = #list_of(d.rate[col])
     if n > rounds then rounds = n end
   end
+  local lwidth = 34
+  for _, col in ipairs(d.columns) do
+    if #spec.label(col) > lwidth then lwidth = #spec.label(col) end
+  end
+  -- W1-W4: the ratios of each median to those of the C client and the
+  -- cosockets, "-" where that column did not run or is this one
+  local function versus(col, header)
+    if not spec.versus then return "" end
+    local cells = {}
+    for i, v in ipairs(spec.versus(col or d.columns[1])) do
+      if header then
+        cells[i] = string.format("%9s", v[1])
+      elseif v[2] ~= col and d.rate[v[2]] then
+        cells[i] = string.format("%9.2f", median(list_of(d.rate[col]))
+                                 / median(list_of(d.rate[v[2]])))
+      else
+        cells[i] = string.format("%9s", "-")
+      end
+    end
+    return table.concat(cells)
+  end
   print(spec.title or w)
-  print(string.format("%-34s %10s %10s %10s   (%s, %d round%s)%s", "column",
-                      "median", "min", "max", spec.unit, rounds,
-                      rounds == 1 and "" or "s",
+  print(string.format("%-" .. lwidth .. "s %10s %10s %10s%s   (%s, %d round%s)%s",
+                      "column", "median", "min", "max", versus(nil, true),
+                      spec.unit, rounds, rounds == 1 and "" or "s",
                       spec.notes and "   notes" or ""))
   for _, col in ipairs(d.columns) do
     local xs = list_of(d.rate[col])
@@ -270,8 +408,9 @@ for _, w in ipairs(order) do
       end
       notes = "   " .. table.concat(words, " ")
     end
-    print(string.format("%-34s %10.0f %10.0f %10.0f%s", spec.label(col),
-                        median(xs) * scale, lo * scale, hi * scale, notes))
+    print(string.format("%-" .. lwidth .. "s %10.0f %10.0f %10.0f%s%s",
+                        spec.label(col), median(xs) * scale, lo * scale,
+                        hi * scale, versus(col), notes))
   end
   local ratios = spec.ratios(d.columns)
   -- the names of the ratios whose both columns ran, and their width
@@ -300,4 +439,203 @@ for _, w in ipairs(order) do
     print(string.format(row, s.name, value, lo, hi, goal))
   end
   print("")
+end
+
+-- ---- the summary of W1-W4 --------------------------------------------------
+
+-- { header, table, mode, unit scale }
+local SUMMARY = {
+  { "W1 echo RTT/s", "w1_pingpong", "echo", 1 },
+  { "W1 redis RTT/s", "w1_pingpong", "redis", 1 },
+  { "W2 MiB/s", "w2_bulk", "bulk", 1 / 1048576 },
+  { "W3 lines/s", "w3_lines", "lines", 1 },
+  { "W4 MiB/s", "w4_until", "until", 1 / 1048576 },
+}
+
+-- a row per column kind, a cell per workload and mode: the median, and its
+-- ratio to the C client's
+local function print_summary()
+  local shown, kinds, seen = {}, {}, {}
+  for _, x in ipairs(SUMMARY) do
+    local d = data[x[2]]
+    if d and d.rate["c-" .. x[3]] then
+      shown[#shown + 1] = x
+      for _, col in ipairs(d.columns) do
+        local kind, mode = kind_mode(col)
+        if mode == x[3] and not seen[kind] then
+          seen[kind] = true
+          kinds[#kinds + 1] = kind
+        end
+      end
+    end
+  end
+  if #shown == 0 then return end
+  print("Summary of W1-W4: the median rate over the rounds and, after it, "
+        .. "its ratio to the C client's")
+  local head = string.format("%-30s", "column")
+  for _, x in ipairs(shown) do head = head .. string.format(" %17s", x[1]) end
+  print(head)
+  for _, kind in ipairs(kinds) do
+    local row = string.format("%-30s", kind_label(kind))
+    for _, x in ipairs(shown) do
+      local d = data[x[2]]
+      local a, c = d.rate[kind .. "-" .. x[3]], d.rate["c-" .. x[3]]
+      if a then
+        local m = median(list_of(a))
+        row = row .. string.format(" %11.0f %5s", m * x[4], kind == "c" and ""
+                                   or string.format("%.2f", m / median(list_of(c))))
+      else
+        row = row .. string.format(" %17s", "-")
+      end
+    end
+    print((row:gsub("%s+$", "")))
+  end
+  print("")
+end
+
+print_summary()
+
+-- ---- instructions per step --------------------------------------------------
+
+local INSTR = {
+  { w = "w1_pingpong", header = "W1 per round trip", goal = 600 },
+  { w = "w3_lines", header = "W3 per line", goal = 250 },
+}
+
+-- steps(N): the steps of a run of N (the harness's untimed tenth first)
+local function steps(n)
+  return n + math.floor(n / 10) + 1
+end
+
+local function print_instructions(file)
+  local per, kinds, ns = {}, {}, {}
+  for line in file:lines() do
+    local w, col, n1, ir1, n2, ir2 =
+      line:match("^(%S+) (%S+) (%d+) (%d+) (%d+) (%d+)$")
+    if not w then
+      error("bench/report.lua: bad line: " .. line)
+    end
+    local kind = kind_mode(col)
+    n1, n2 = tonumber(n1), tonumber(n2)
+    if not per[kind] then
+      per[kind] = {}
+      kinds[#kinds + 1] = kind
+    end
+    per[kind][w] = (tonumber(ir2) - tonumber(ir1)) / (steps(n2) - steps(n1))
+    ns[w] = n1 .. " and " .. n2
+  end
+  if #kinds == 0 then return end
+  print("Instructions per step (callgrind): the user-space instructions of "
+        .. "the client process (nginx's for the cosockets),")
+  local runs = {}
+  for _, x in ipairs(INSTR) do
+    if ns[x.w] then runs[#runs + 1] = x.header:match("^W%d") .. ": " .. ns[x.w] end
+  end
+  print("(Ir(N2) - Ir(N1)) / (steps(N2) - steps(N1)), N1 and N2 timed "
+        .. "steps (" .. table.concat(runs, "; ") .. ")")
+  local head = string.format("%-34s", "column")
+  for _, x in ipairs(INSTR) do
+    head = head .. string.format(" %18s %6s %6s", x.header, "x C", "x cos")
+  end
+  print(head)
+  -- v / the same figure of column kind `ref`, "-" where none or the same
+  local function ratio(v, kind, ref, w)
+    local r = per[ref] and per[ref][w]
+    if v and r and kind ~= ref then return string.format(" %6.2f", v / r) end
+    return string.format(" %6s", "-")
+  end
+  for _, kind in ipairs(kinds) do
+    local row = string.format("%-34s", kind_label(kind))
+    for _, x in ipairs(INSTR) do
+      local v = per[kind][x.w]
+      row = row .. (v and string.format(" %18.0f", v) or string.format(" %18s", "-"))
+      row = row .. ratio(v, kind, "c", x.w) .. ratio(v, kind, "cosocket", x.w)
+    end
+    print(row)
+  end
+  print("")
+  for _, x in ipairs(INSTR) do
+    for _, kind in ipairs(kinds) do
+      local v = per[kind][x.w]
+      if v and not KINDS[kind] then
+        print(string.format("goal: %s, native %s <= %d: %.0f %s", x.header,
+                            kind, x.goal, v, v <= x.goal and "met" or "MISSED"))
+      end
+    end
+  end
+  print("")
+end
+
+if instr_path then
+  local file = assert(io.open(instr_path, "r"))
+  print_instructions(file)
+  file:close()
+end
+
+-- ---- the plot's data ---------------------------------------------------------
+
+-- rows: { label, table, mode, the C client's column }
+local PLOT_ROWS = {
+  { "W1 echo", "w1_pingpong", "echo", "c-echo" },
+  { "W1 redis", "w1_pingpong", "redis", "c-redis" },
+  { "W2 bulk", "w2_bulk", "bulk", "c-bulk" },
+  { "W3 lines", "w3_lines", "lines", "c-lines" },
+  { "W4 until", "w4_until", "until", "c-until" },
+  { "W5 pooled", "w5_pool", "pooled", "c-keep" },
+  { "W5 unpooled", "w5_pool", "unpooled", "c-close" },
+}
+
+local function write_plot(file)
+  local rows, kinds, seen = {}, {}, {}
+  for _, r in ipairs(PLOT_ROWS) do
+    local d = data[r[2]]
+    if d and d.rate[r[4]] then
+      rows[#rows + 1] = r
+      for _, col in ipairs(d.columns) do
+        local kind, mode = kind_mode(col)
+        if mode == r[3] and kind ~= "c" and not seen[kind] then
+          seen[kind] = true
+          kinds[#kinds + 1] = kind
+        end
+      end
+    end
+  end
+  if #rows == 0 then return end
+  -- the series: the native interpreters, then the others, each in the order
+  -- they ran
+  local series = {}
+  for _, kind in ipairs(kinds) do
+    if not KINDS[kind] then series[#series + 1] = kind end
+  end
+  for _, kind in ipairs(kinds) do
+    if KINDS[kind] then series[#series + 1] = kind end
+  end
+  kinds = series
+  local head = { '"workload"' }
+  for _, kind in ipairs(kinds) do
+    head[#head + 1] = string.format('"%s" "min" "max"', kind_label(kind))
+  end
+  file:write(table.concat(head, " "), "\n")
+  for _, r in ipairs(rows) do
+    local d = data[r[2]]
+    local ref = d.rate[r[4]]
+    local cells = { '"' .. r[1] .. '"' }
+    for _, kind in ipairs(kinds) do
+      local a = d.rate[kind .. "-" .. r[3]]
+      if a then
+        local lo, hi = min_max(per_round_ratios(a, ref))
+        cells[#cells + 1] = string.format("%.4f %.4f %.4f",
+          median(list_of(a)) / median(list_of(ref)), lo, hi)
+      else
+        cells[#cells + 1] = "? ? ?"
+      end
+    end
+    file:write(table.concat(cells, " "), "\n")
+  end
+end
+
+if plot_path then
+  local file = assert(io.open(plot_path, "w"))
+  write_plot(file)
+  file:close()
 end

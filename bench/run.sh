@@ -1,10 +1,13 @@
 #!/bin/sh
 # bench/run.sh: the benchmarks (`make bench [QUICK=1]` builds what they need
 # and runs this). Starts its own servers on 127.0.0.1 (build/bench-server, a
-# real nginx with ngx_lua, and for W6 `openssl s_server`s with a throw-away
-# PKI), runs every column of every workload, round after round in a
-# rotating order (so that a slow moment of the machine spreads over all
-# columns), and prints the table of bench/report.lua.
+# real nginx with ngx_lua, for W1 a redis-server, and for W6 `openssl
+# s_server`s with a throw-away PKI), runs every column of every workload,
+# round after round in a rotating order (so that a slow moment of the
+# machine spreads over all columns), counts instructions per round trip
+# (W1) and per line (W3) with callgrind, prints the tables of
+# bench/report.lua and plots the rates of W1-W5 against the C client's with
+# gnuplot.
 #
 #   QUICK=1               one short round (CI checks that it completes)
 #   BENCH_ROUNDS=N        rounds (default 5)
@@ -21,16 +24,35 @@
 #                         (default both; QUICK=1: 1.3)
 #   BENCH_TLS_KEY=ec|rsa  W6: the keys of the PKI: EC P-256 (default) or
 #                         RSA 2048
+#   BENCH_LUASOCKET=luajit  the interpreter of the LuaSocket columns (W1-W4;
+#                         `none`: no such column)
+#   BENCH_CALLGRIND=1     instructions per round trip (W1) and per line (W3)
+#                         under valgrind's callgrind (0: none; QUICK=1: the C
+#                         client and luajit only, fewer steps)
+#   BENCH_PLOT=FILE       the plot (default docs/bench.png after a full run
+#                         of W1-W4, else bench.png in the output folder)
 #   KEEP=1                keep the temporary directory (nginx logs, results)
 #
+# The results, the instruction counts, the plot's data and the printed
+# tables are also left in build/bench/ (QUICK=1: build/bench/quick/):
+# results, instructions, plot.dat, report.txt.
+#
 # Workloads (one script each, bench/<name>.lua, see bench/harness.lua):
-#   w5_pool   connect + request + receive, then setkeepalive or close
-#   w6_tls    TLS: full and resumed handshakes; bulk receive, TLS and plain
+#   w1_pingpong  PING / +PONG round trips on one connection (bench-server,
+#                redis-server)
+#   w2_bulk      receive(65536) of streams of 512 MiB
+#   w3_lines     receive("*l") of streams of 2 M short lines
+#   w4_until     a receiveuntil(boundary) reader called with 65536, over
+#                streams of 64 MiB
+#   w5_pool      connect + request + receive, then setkeepalive or close
+#   w6_tls       TLS: full and resumed handshakes; bulk receive, TLS and plain
 #
 # Needs: build/bench-server, build/<interp>/resty/luasocket/native.so for
 # each interpreter, nginx with ndk_http_module and ngx_http_lua_module,
-# curl, timeout; build/bench-server and build/bench-client (make bench);
-# for w6_tls the openssl command.
+# curl, timeout, gnuplot; build/bench-server and build/bench-client (make
+# bench); for w1_pingpong redis-server and redis-cli; for the LuaSocket
+# columns LuaSocket; for the instruction counts valgrind; for w6_tls the
+# openssl command.
 
 # Lists (interpreters, columns, CPUs, pinning commands) are split on
 # spaces on purpose, and never globbed (set -f):
@@ -51,7 +73,9 @@ else
 fi
 max=${BENCH_MAX:-10000000}
 pin=${BENCH_PIN:-split}
-workloads=${BENCH_WORKLOADS:-w5_pool w6_tls}
+all_workloads="w1_pingpong w2_bulk w3_lines w4_until w5_pool w6_tls"
+workloads=${BENCH_WORKLOADS:-$all_workloads}
+callgrind=${BENCH_CALLGRIND:-1}
 if [ "${QUICK:-}" = 1 ]; then
   tls_versions=${BENCH_TLS:-1.3}
 else
@@ -66,12 +90,18 @@ die() {
 
 # ---- prerequisites ---------------------------------------------------------
 
+w1=0
+w3=0
 w6=0
+w1to4=0
 for w in $workloads; do
   case "$w" in
+    w1_pingpong) w1=1; w1to4=$((w1to4 + 1)) ;;
+    w3_lines) w3=1; w1to4=$((w1to4 + 1)) ;;
+    w2_bulk|w4_until) w1to4=$((w1to4 + 1)) ;;
     w5_pool) ;;
     w6_tls) w6=1 ;;
-    *) die "unknown workload $w (known: w5_pool w6_tls)" ;;
+    *) die "unknown workload $w (known: $all_workloads)" ;;
   esac
 done
 if [ "$w6" = 1 ]; then
@@ -92,6 +122,12 @@ fi
 command -v "$nginx_bin" >/dev/null 2>&1 || die "nginx not found"
 command -v curl >/dev/null 2>&1 || die "curl not found"
 command -v timeout >/dev/null 2>&1 || die "timeout not found"
+command -v gnuplot >/dev/null 2>&1 || die "gnuplot not found (gnuplot-nox)"
+if [ "$w1" = 1 ]; then
+  for c in redis-server redis-cli; do
+    command -v $c >/dev/null 2>&1 || die "$c not found (w1_pingpong)"
+  done
+fi
 for m in ndk_http_module ngx_http_lua_module; do
   [ -f "$modules/$m.so" ] || die "$modules/$m.so missing (libnginx-mod-http-lua)"
 done
@@ -109,6 +145,23 @@ done
 [ -n "$luas" ] || die "no interpreter for the native columns"
 set -- $luas
 report_lua=$1
+
+# the LuaSocket columns (W1-W4): LuaSocket's objects, `require "socket"`
+luasocket=${BENCH_LUASOCKET:-luajit}
+[ "$luasocket" = none ] && luasocket=""
+if [ -n "$luasocket" ] && [ "$w1to4" -gt 0 ]; then
+  command -v "$luasocket" >/dev/null 2>&1 ||
+    die "interpreter $luasocket not found (BENCH_LUASOCKET)"
+  "$luasocket" -e 'require "socket"' 2>/dev/null ||
+    die "LuaSocket not found for $luasocket (lua-socket; BENCH_LUASOCKET=none: no such column)"
+fi
+
+case "$callgrind" in
+  0) ;;
+  1) command -v valgrind >/dev/null 2>&1 || die "valgrind not found" ;;
+  *) die "BENCH_CALLGRIND: 0 or 1" ;;
+esac
+[ "$w1" = 1 ] || [ "$w3" = 1 ] || callgrind=0
 
 # the C client, built by `make bench` like bench-server
 client=build/bench-client
@@ -146,6 +199,8 @@ esac
 tmp=""
 server_pid=""
 nginx_pid=""
+redis_pid=""
+cg_nginx_pid=""
 s_server_pids=""
 
 stop_pid() { # TERM, wait up to 5 s, then KILL
@@ -164,6 +219,8 @@ stop_pid() { # TERM, wait up to 5 s, then KILL
 cleanup() {
   if [ -n "$server_pid" ]; then stop_pid "$server_pid"; fi
   if [ -n "$nginx_pid" ]; then stop_pid "$nginx_pid"; fi
+  if [ -n "$cg_nginx_pid" ]; then stop_pid "$cg_nginx_pid"; fi
+  if [ -n "$redis_pid" ]; then stop_pid "$redis_pid"; fi
   for p in $s_server_pids; do stop_pid "$p"; done
   if [ -n "$tmp" ]; then
     if [ "${KEEP:-0}" = 1 ]; then echo "# kept $tmp"; else rm -rf "$tmp"; fi
@@ -177,10 +234,29 @@ trap 'exit 141' PIPE
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench.XXXXXX")
 mkdir -p "$tmp/logs"
 
-# the columns of a workload, in their order in the table; W6's names are
-# KIND-MODE[-VERSION]: KIND s_time, cosocket or an interpreter
+# the modes of W1-W4 (a table each, but W1's two in one)
+modes_of() {
+  case "$1" in
+    w1_pingpong) echo echo redis ;;
+    w2_bulk) echo bulk ;;
+    w3_lines) echo lines ;;
+    w4_until) echo until ;;
+  esac
+}
+
+# the columns of a workload, in their order in the table: KIND-MODE, KIND
+# c (the C client), cosocket, cosocket64k (lua_socket_buffer_size 64k),
+# luasocket or an interpreter; W6's are KIND-MODE[-VERSION], KIND s_time,
+# cosocket or an interpreter
 columns_of() {
   case "$1" in
+    w1_pingpong|w2_bulk|w3_lines|w4_until)
+      cols=""
+      for m in $(modes_of "$1"); do
+        cols="$cols c-$m cosocket-$m cosocket64k-$m"
+        for l in $luas; do cols="$cols $l-$m"; done
+        if [ -n "$luasocket" ]; then cols="$cols luasocket-$m"; fi
+      done ;;
     w5_pool)
       cols="c-keep cosocket-pooled"
       for l in $luas; do cols="$cols $l-pooled"; done
@@ -214,7 +290,8 @@ st_time=$(awk -v s="$seconds" 'BEGIN { t = int(s + 0.5) - 1; print (t < 1) ? 1 :
 limit=$(awk -v s="$seconds" 'BEGIN { printf "%d", s * 1.2 + 20 }')
 st_limit=$((st_time + 1 + 20))
 budget=$(awk -v s="$seconds" -v t="$st_time" -v r="$rounds" -v n="$ncolumns" \
-  'BEGIN { if (t + 2 > s) s = t + 2; printf "%d", r * n * (s * 1.2 + 5) + 120 }')
+  -v cg="$callgrind" 'BEGIN { if (t + 2 > s) s = t + 2
+    printf "%d", r * n * (s * 1.2 + 5) + 120 + cg * 1200 }')
 
 $pin_server build/bench-server --max-seconds "$budget" \
   >"$tmp/server.out" 2>"$tmp/server.err" &
@@ -222,7 +299,8 @@ server_pid=$!
 port=""
 n=0
 while [ $n -lt 250 ] && [ -z "$port" ]; do
-  port=$(sed -n 's/^port //p' "$tmp/server.out")
+  # (the file may not be there yet: the server's shell makes it)
+  port=$(sed -n 's/^port //p' "$tmp/server.out" 2>/dev/null || true)
   [ -n "$port" ] && break
   kill -0 "$server_pid" 2>/dev/null || break
   sleep 0.02
@@ -233,6 +311,40 @@ done
 random_port() {
   echo $((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 30000))
 }
+
+# ---- W1: a redis-server ----------------------------------------------------
+
+# no persistence, 127.0.0.1 only, on the server CPU; stopped by PID, or by
+# timeout after the budget if run.sh is not there to stop it
+redis_port=""
+start_redis() {
+  attempt=0
+  while [ $attempt -lt 10 ]; do
+    attempt=$((attempt + 1))
+    redis_port=$(random_port)
+    $pin_server timeout -k 2 "$budget" redis-server --bind 127.0.0.1 \
+      --port "$redis_port" --save "" --appendonly no --daemonize no \
+      --dir "$tmp" --logfile "$tmp/logs/redis.log" \
+      >"$tmp/logs/redis.out" 2>&1 &
+    redis_pid=$!
+    n=0
+    while [ $n -lt 100 ]; do
+      if [ "$(timeout 2 redis-cli -h 127.0.0.1 -p "$redis_port" ping \
+               2>/dev/null)" = PONG ]; then
+        return 0
+      fi
+      kill -0 "$redis_pid" 2>/dev/null || break
+      sleep 0.05
+      n=$((n + 1))
+    done
+    stop_pid "$redis_pid"
+    redis_pid=""
+  done
+  die "redis-server did not start: $(cat "$tmp/logs/redis.log" 2>/dev/null)"
+}
+if [ "$w1" = 1 ]; then
+  start_redis
+fi
 
 # ---- W6: a throw-away PKI and the TLS servers ------------------------------
 
@@ -330,19 +442,19 @@ nginx_ready() {
   curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$nginx_port/ready"
 }
 
-start_nginx() {
-  attempt=0
-  while [ $attempt -lt 10 ]; do
-    attempt=$((attempt + 1))
-    nginx_port=$(random_port)
-    cat > "$tmp/nginx.conf" <<CONF
+# nginx_conf NAME PORT: $tmp/NAME.conf, an nginx on 127.0.0.1:PORT, one
+# process (master_process off), the cosockets at /run with the default
+# lua_socket_buffer_size and at /run64k with 64k; its log
+# $tmp/logs/NAME-error.log
+nginx_conf() {
+    cat > "$tmp/$1.conf" <<CONF
 load_module $modules/ndk_http_module.so;
 load_module $modules/ngx_http_lua_module.so;
 daemon off;
 master_process off;
 worker_processes 1;
-error_log $tmp/logs/error.log warn;
-pid $tmp/logs/nginx.pid;
+error_log $tmp/logs/$1-error.log warn;
+pid $tmp/logs/$1.pid;
 events { worker_connections 1024; }
 http {
   access_log off;
@@ -354,13 +466,25 @@ http {
   uwsgi_temp_path $tmp/uwsgi;
   scgi_temp_path $tmp/scgi;
   server {
-    listen 127.0.0.1:$nginx_port;
+    listen 127.0.0.1:$2;
     location = /ready { return 204; }
     location = /run { content_by_lua_block { require("harness").ngx_main() } }
+    location = /run64k {
+      lua_socket_buffer_size 64k;
+      content_by_lua_block { require("harness").ngx_main() }
+    }
   }
 }
 CONF
-    $pin_client "$nginx_bin" -p "$tmp" -e "$tmp/logs/error.log" \
+}
+
+start_nginx() {
+  attempt=0
+  while [ $attempt -lt 10 ]; do
+    attempt=$((attempt + 1))
+    nginx_port=$(random_port)
+    nginx_conf nginx "$nginx_port"
+    $pin_client "$nginx_bin" -p "$tmp" -e "$tmp/logs/nginx-error.log" \
       -c "$tmp/nginx.conf" >"$tmp/logs/stdout" 2>&1 &
     nginx_pid=$!
     n=0
@@ -373,7 +497,7 @@ CONF
     stop_pid "$nginx_pid"
     nginx_pid=""
   done
-  cat "$tmp/logs/stdout" "$tmp/logs/error.log" >&2 2>/dev/null || true
+  cat "$tmp/logs/stdout" "$tmp/logs/nginx-error.log" >&2 2>/dev/null || true
   die "nginx did not start"
 }
 start_nginx
@@ -418,6 +542,53 @@ s_time() {
   return 1
 }
 
+# max_of WORKLOAD: the units a measurement stops at, BENCH_MAX steps (W3:
+# lines, 100 a step; W2, W4: bytes, 65536 a step)
+max_of() {
+  case "$1" in
+    w2_bulk|w4_until) echo $((max * 65536)) ;;
+    w3_lines) echo $((max * 100)) ;;
+    *) echo "$max" ;;
+  esac
+}
+
+# port_of MODE: the server of a mode of W1-W5
+port_of() {
+  if [ "$1" = redis ]; then echo "$redis_port"; else echo "$port"; fi
+}
+
+# run_local WORKLOAD COLUMN SECONDS MAX LIMIT: a column of W1-W5 that runs
+# as a process here (KIND c: the C client, luasocket: LuaSocket's objects,
+# else an interpreter with this library), within LIMIT seconds, pinned, and
+# under $wrap (valgrind for the instruction counts) when set
+wrap=""
+run_local() {
+  rl_kind=${2%-*}
+  rl_mode=${2##*-}
+  case "$rl_kind" in
+    c) timeout -k 2 "$5" $pin_client $wrap "$client" "$1" "$rl_mode" \
+         "$(port_of "$rl_mode")" "$3" "$4" ;;
+    luasocket)
+      BENCH_SOCKET=luasocket LUA_PATH="$root/bench/?.lua;;" LUA_CPATH=";;" \
+        timeout -k 2 "$5" $pin_client $wrap "$luasocket" "bench/$1.lua" \
+        "$rl_mode" "$(port_of "$rl_mode")" "$3" "$4" ;;
+    *)
+      LUA_PATH="$root/bench/?.lua;$root/lib/?.lua;;" \
+      LUA_CPATH="$root/build/$rl_kind/?.so;;" \
+        timeout -k 2 "$5" $pin_client $wrap "$rl_kind" "bench/$1.lua" \
+        "$rl_mode" "$(port_of "$rl_mode")" "$3" "$4" ;;
+  esac
+}
+
+# run_nginx NGINX_PORT WORKLOAD COLUMN SECONDS MAX LIMIT: a cosocket column
+# of W1-W5 (KIND cosocket: /run, cosocket64k: /run64k)
+run_nginx() {
+  case "${3%-*}" in cosocket64k) rn_loc=run64k ;; *) rn_loc=run ;; esac
+  rn_mode=${3##*-}
+  curl -s --max-time "$6" \
+    "http://127.0.0.1:$1/$rn_loc?w=$2&mode=$rn_mode&port=$(port_of "$rn_mode")&seconds=$4&max=$5"
+}
+
 # measure WORKLOAD COLUMN: prints "result UNITS SECONDS [NOTE...]"
 measure() {
   w=$1
@@ -449,19 +620,9 @@ measure() {
     return
   fi
   case "$col" in
-    c-keep) timeout -k 2 "$limit" $pin_client "$client" "$w" keep \
-              "$port" "$seconds" "$max" ;;
-    c-close) timeout -k 2 "$limit" $pin_client "$client" "$w" close \
-               "$port" "$seconds" "$max" ;;
-    cosocket-*)
-      curl -s --max-time "$limit" \
-        "http://127.0.0.1:$nginx_port/run?w=$w&mode=${col#cosocket-}&port=$port&seconds=$seconds&max=$max" ;;
-    *)
-      interp=${col%-*}
-      LUA_PATH="$root/bench/?.lua;$root/lib/?.lua;;" \
-      LUA_CPATH="$root/build/$interp/?.so;;" \
-        timeout -k 2 "$limit" $pin_client "$interp" "bench/$w.lua" \
-        "${col##*-}" "$port" "$seconds" "$max" ;;
+    cosocket-*|cosocket64k-*) run_nginx "$nginx_port" "$w" "$col" "$seconds" \
+                                "$(max_of "$w")" "$limit" ;;
+    *) run_local "$w" "$col" "$seconds" "$(max_of "$w")" "$limit" ;;
   esac
 }
 
@@ -475,8 +636,11 @@ table_of() {
   esac
 }
 
+{
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -sr), $(nproc) CPUs" \
-     "($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1))"
+     "($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1))," \
+     "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(
+       git diff --quiet HEAD 2>/dev/null || echo ' (with changes)')"
 echo "# $("$nginx_bin" -v 2>&1 | sed 's/.*: //'), ngx_lua" \
      "$(dpkg-query -W -f='${Version}' libnginx-mod-http-lua 2>/dev/null || echo '?')," \
      "$rounds round(s) of $seconds s per column, pinning: ${pin_client:-none}" \
@@ -487,14 +651,26 @@ if [ "$w6" = 1 ]; then
        "$key_name keys, TLS $tls_versions, s_time -time $st_time" \
        "(runs $((st_time + 1)) s), bulk streams of $bulk_mib MiB"
 fi
+if [ "$w1to4" -gt 0 ]; then
+  echo "# W1-W4: $(redis-server --version 2>/dev/null | sed 's/ sha=.*//')," \
+       "LuaSocket: ${luasocket:-none}$(if [ -n "$luasocket" ]; then
+         printf ' %s' "$("$luasocket" -e 'io.write(require("socket")._VERSION)')"
+       fi), nginx lua_socket_buffer_size default $(getconf PAGESIZE) and 65536$(
+         if [ "$callgrind" = 1 ]; then echo ", $(valgrind --version)"; fi)"
+fi
+} > "$tmp/header"
+cat "$tmp/header"
 # other work on the machine skews every column: say how busy it was just
 # before (non-idle share of every CPU over one second, from /proc/stat)
 cpu_times() { sed -n 's/^cpu  *//p' /proc/stat; }
-before=$(cpu_times)
-sleep 1
-echo "# CPUs busy in the second before the run: $(echo "$before $(cpu_times)" | awk -v n="$(nproc)" '{
-  m = NF / 2; for (i = 1; i <= m; i++) { d = $(i + m) - $i; t += d; if (i == 4 || i == 5) idle += d }
-  busy = (t > 0) ? n * (t - idle) / t : 0; printf "%.2f of %d", busy, n }')"
+busy_line() {
+  before=$(cpu_times)
+  sleep 1
+  echo "# CPUs busy in the second $1 the run: $(echo "$before $(cpu_times)" | awk -v n="$(nproc)" '{
+    m = NF / 2; for (i = 1; i <= m; i++) { d = $(i + m) - $i; t += d; if (i == 4 || i == 5) idle += d }
+    busy = (t > 0) ? n * (t - idle) / t : 0; printf "%.2f of %d", busy, n }'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+busy_line before | tee -a "$tmp/header"
 
 : > "$tmp/results"
 for w in $workloads; do
@@ -525,10 +701,150 @@ for w in $workloads; do
   done
 done
 
+# ---- instruction counts ----------------------------------------------------
+
+# W1 (echo) and W3: each column run twice under callgrind, N1 and N2 steps
+# (+ the harness's untimed tenth), the instructions of the whole process
+# (user space) counted; report.lua takes (Ir(N2) - Ir(N1)) / (steps(N2) -
+# steps(N1)), so that start-up and exit cancel out. nginx runs as a process
+# of its own under callgrind for each count (one process, master_process
+# off), with one request, stopped by PID: its start-up and exit cancel out
+# the same way.
+cg_kinds="c $luas"
+if [ -n "$luasocket" ]; then cg_kinds="$cg_kinds luasocket"; fi
+cg_kinds="$cg_kinds cosocket cosocket64k"
+cg_w1="2000 12000"
+cg_w3="20000 220000"
+if [ "${QUICK:-}" = 1 ]; then
+  cg_kinds="c luajit"
+  cg_w1="200 1200"
+  cg_w3="2000 12000"
+fi
+cg_limit=300
+
+# listening PORT: whether something listens on 127.0.0.1:PORT
+listening() {
+  grep -q "^ *[0-9]*: 0100007F:$(printf '%04X' "$1") 00000000:0000 0A " \
+    /proc/net/tcp
+}
+
+# stop_cg_nginx: TERM (timeout passes it on to valgrind's nginx, which
+# exits and writes its counts), then wait up to 60 s for it
+stop_cg_nginx() {
+  kill "$cg_nginx_pid" 2>/dev/null || true
+  i=0
+  while kill -0 "$cg_nginx_pid" 2>/dev/null && [ $i -lt 600 ]; do
+    sleep 0.1
+    i=$((i + 1))
+  done
+  stop_pid "$cg_nginx_pid"
+  cg_nginx_pid=""
+}
+
+# instructions WORKLOAD COLUMN N FILE: runs the column's N steps under
+# callgrind (its counts in FILE); prints the result line. Runs in this
+# shell (not in a $(...)), so that cleanup() knows cg_nginx_pid
+instructions() {
+  cg="valgrind --tool=callgrind --callgrind-out-file=$4"
+  case "$2" in
+    cosocket-*|cosocket64k-*)
+      attempt=0
+      while [ $attempt -lt 10 ]; do
+        attempt=$((attempt + 1))
+        cg_port=$(random_port)
+        nginx_conf cg-nginx "$cg_port"
+        timeout -k 2 "$cg_limit" $pin_client $cg "$nginx_bin" -p "$tmp" \
+          -e "$tmp/logs/cg-nginx-error.log" -c "$tmp/cg-nginx.conf" \
+          >"$tmp/logs/cg-nginx.out" 2>&1 &
+        cg_nginx_pid=$!
+        cg_wait=0
+        while [ $cg_wait -lt 600 ] && ! listening "$cg_port" &&
+              kill -0 "$cg_nginx_pid" 2>/dev/null; do
+          sleep 0.1
+          cg_wait=$((cg_wait + 1))
+        done
+        if listening "$cg_port"; then
+          run_nginx "$cg_port" "$1" "$2" 100000 "$3" "$cg_limit"
+          stop_cg_nginx
+          return
+        fi
+        stop_cg_nginx
+      done
+      echo "nginx under callgrind did not start: $(cat "$tmp/logs/cg-nginx.out")" ;;
+    *)
+      wrap=$cg
+      run_local "$1" "$2" 100000 "$3" "$cg_limit" 2>"$4.err" || cat "$4.err"
+      wrap="" ;;
+  esac
+}
+
+: > "$tmp/instructions"
+if [ "$callgrind" = 1 ]; then
+  mkdir -p "$tmp/cg"
+  for w in w1_pingpong w3_lines; do
+    case "$w" in
+      w1_pingpong) [ "$w1" = 1 ] || continue; mode="echo"; ns=$cg_w1 ;;
+      w3_lines) [ "$w3" = 1 ] || continue; mode=lines; ns=$cg_w3 ;;
+    esac
+    for kind in $cg_kinds; do
+      line="$w $kind-$mode"
+      for cg_n in $ns; do
+        f="$tmp/cg/$w-$kind-$cg_n.out"
+        instructions "$w" "$kind-$mode" "$cg_n" "$f" >"$f.result" 2>&1 || true
+        out=$(cat "$f.result")
+        case "$out" in
+          "result "*) ;;
+          *) die "callgrind: $w $kind-$mode $cg_n: $out" ;;
+        esac
+        ir=$(sed -n 's/^totals: *//p' "$f" 2>/dev/null | head -n 1)
+        [ -n "$ir" ] || die "callgrind: $w $kind-$mode $cg_n: no totals in $f"
+        line="$line $cg_n $ir"
+      done
+      echo "$line" >> "$tmp/instructions"
+    done
+  done
+fi
+
 kill -0 "$server_pid" 2>/dev/null || die "bench-server died during the run"
 kill -0 "$nginx_pid" 2>/dev/null || die "nginx died during the run"
+if [ -n "$redis_pid" ]; then
+  kill -0 "$redis_pid" 2>/dev/null || die "redis-server died during the run"
+fi
 for p in $s_server_pids; do
   kill -0 "$p" 2>/dev/null || die "an openssl s_server died during the run"
 done
+
+# ---- the tables and the plot -----------------------------------------------
+
+# what a run leaves (a QUICK run does not replace a full run's), and the
+# plot, which goes to docs/ after a full run of W1-W4 only
+out=build/bench
+if [ "${QUICK:-}" = 1 ]; then out=build/bench/quick; fi
+plot=${BENCH_PLOT:-}
+if [ -z "$plot" ]; then
+  if [ "${QUICK:-}" != 1 ] && [ "$w1to4" = 4 ]; then
+    plot=docs/bench.png
+  else
+    plot=$out/bench.png
+  fi
+fi
+busy_line after >> "$tmp/header"
+tail -n 1 "$tmp/header"
+mkdir -p "$out" "$(dirname "$plot")"
+cp "$tmp/results" "$out/results"
+cp "$tmp/instructions" "$out/instructions"
 echo
-"$report_lua" bench/report.lua "$tmp/results"
+"$report_lua" bench/report.lua "$tmp/results" "$tmp/instructions" \
+  "$tmp/plot.dat" > "$tmp/report" || die "bench/report.lua failed"
+cat "$tmp/report"
+{ cat "$tmp/header"; echo; cat "$tmp/report"; } > "$out/report.txt"
+# the plot: a series per column kind (3 fields each after the row's label)
+if [ -s "$tmp/plot.dat" ]; then
+  series=$(head -n 1 "$tmp/plot.dat" | awk -F'"' '{ print ((NF - 1) / 2 - 1) / 3 }')
+  subtitle=$(head -n 1 "$tmp/header" | sed "s/^# //; s/'//g")
+  cp "$tmp/plot.dat" "$out/plot.dat"
+  gnuplot -e "data='$tmp/plot.dat'; out='$plot'; series=$series; subtitle='$subtitle'" \
+    bench/plot.gp 2>"$tmp/gnuplot.err" ||
+    die "gnuplot failed: $(cat "$tmp/gnuplot.err")"
+  echo "# plot: $plot"
+fi

@@ -12,15 +12,22 @@
  * each:
  *
  *   PING      -> "+PONG\r\n"
- *   FLOOD N   -> N bytes of "x" (N <= 4 GiB), then the connection is closed
+ *   FLOOD N   -> N bytes of "x", then the connection is closed (W2, W6)
+ *   LINES N   -> N lines of LINE_LEN bytes, "xxxxxxxxxxxxxx\r\n" (14 x's and
+ *                CRLF), then the connection is closed (W3)
+ *   UNTIL N   -> N bytes of text (lines of BODY_LINE_LEN bytes: 62 printable
+ *                bytes and CRLF, the last line cut where N ends), then the
+ *                boundary "\r\n--" BOUNDARY, then the connection is
+ *                closed (W4)
  *   other     -> "-ERR unknown command\r\n"
  *
- * Workloads that need more (bulk data, many lines) add a command to
- * serve_line(). A reply is written at once or the connection is dropped:
- * the clients of the benchmarks read every reply before the next request.
- * FLOOD writes with blocking sends of 256 KiB (each bounded by a 10 s send
- * timeout), few system calls per MiB; nobody else is served meanwhile,
- * which suits the benchmarks: their columns run one after another.
+ * N <= 4 GiB (LINES: N lines of that many bytes at most). Workloads that
+ * need more add a command to serve_line(). A reply is written at once or the
+ * connection is dropped: the clients of the benchmarks read every reply
+ * before the next request. The streams (FLOOD, LINES, UNTIL) are written
+ * with blocking sends of 256 KiB (each bounded by a 10 s send timeout), few
+ * system calls per MiB; nobody else is served meanwhile, which suits the
+ * benchmarks: their columns run one after another.
  */
 #define _GNU_SOURCE /* accept4 */
 
@@ -39,9 +46,19 @@
 #include <unistd.h>
 
 #define LINE_MAX_LEN 256
-#define FLOOD_CHUNK (256 * 1024)
-#define FLOOD_MAX (4ULL << 30)
+#define STREAM_CHUNK (256 * 1024)
+#define STREAM_MAX (4ULL << 30)
 #define EVENTS 256
+
+/* LINES: every line; UNTIL: the text of the body and the boundary that
+ * ends it. Their lengths divide STREAM_CHUNK, so that a chunk of repeated
+ * lines streams as one unbroken text. */
+#define LINE "xxxxxxxxxxxxxx\r\n"
+#define LINE_LEN (sizeof LINE - 1)
+#define BODY_LINE \
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\r\n"
+#define BODY_LINE_LEN (sizeof BODY_LINE - 1)
+#define BOUNDARY "\r\n--bench-boundary-3f9c2a"
 
 typedef struct {
     int fd;
@@ -76,40 +93,71 @@ static int send_all(int fd, const char *p, size_t n)
     return w == (ssize_t)n ? 0 : -1;
 }
 
-/* FLOOD: the connection turns blocking (with a send timeout) and gets
- * `text` bytes; always -1: the connection is closed after them. */
-static int flood(client_t *c, const char *text, size_t len)
+/* `n` from the decimal digits text[0..len), at most `max`: 0, or -1 */
+static int parse_count(const char *text, size_t len, unsigned long long max,
+                       unsigned long long *n)
 {
-    static char chunk[FLOOD_CHUNK];
-    struct timeval tv = {10, 0};
-    unsigned long long n = 0;
     size_t i;
-    int fl;
 
+    *n = 0;
     if (len == 0 || len > 10)
         return -1;
     for (i = 0; i < len; i++) {
         if (text[i] < '0' || text[i] > '9')
             return -1;
-        n = n * 10 + (unsigned long long)(text[i] - '0');
+        *n = *n * 10 + (unsigned long long)(text[i] - '0');
     }
-    if (n > FLOOD_MAX)
-        return -1;
-    if (chunk[0] != 'x')
-        memset(chunk, 'x', sizeof chunk);
-    fl = fcntl(c->fd, F_GETFL);
+    return *n <= max ? 0 : -1;
+}
+
+/* A chunk of STREAM_CHUNK bytes of `unit` repeated (its length divides
+ * STREAM_CHUNK), made on first use. */
+static const char *chunk_of(char *chunk, const char *unit, size_t len)
+{
+    size_t i;
+
+    if (chunk[0] == '\0')
+        for (i = 0; i < STREAM_CHUNK; i += len)
+            memcpy(chunk + i, unit, len);
+    return chunk;
+}
+
+/* A blocking send of p[0..n): 0, or -1 when the client went away or the
+ * send timed out. */
+static int send_blocking(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR && !stopping)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* FLOOD, LINES and UNTIL: the connection turns blocking (with a send
+ * timeout) and gets `n` bytes of `chunk` repeated, then `tail`; always -1:
+ * the connection is closed after them. */
+static int stream(client_t *c, const char *chunk, unsigned long long n,
+                  const char *tail)
+{
+    struct timeval tv = {10, 0};
+    int fl = fcntl(c->fd, F_GETFL);
+
     if (fl < 0 || fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK) < 0 ||
         setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0)
         return -1;
     while (n > 0) {
-        size_t want = n < sizeof chunk ? (size_t)n : sizeof chunk;
-        ssize_t w = send(c->fd, chunk, want, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR && !stopping)
-            continue;
-        if (w <= 0)
-            break; /* the client went away, or the timeout */
-        n -= (unsigned long long)w;
+        size_t want = n < STREAM_CHUNK ? (size_t)n : STREAM_CHUNK;
+        if (send_blocking(c->fd, chunk, want) < 0)
+            return -1;
+        n -= want;
     }
+    if (tail != NULL)
+        send_blocking(c->fd, tail, strlen(tail));
     return -1;
 }
 
@@ -119,11 +167,29 @@ static int serve_line(client_t *c, const char *line, size_t len)
 {
     static const char pong[] = "+PONG\r\n";
     static const char unknown[] = "-ERR unknown command\r\n";
+    static char flood_chunk[STREAM_CHUNK], lines_chunk[STREAM_CHUNK],
+        body_chunk[STREAM_CHUNK];
+    unsigned long long n;
 
     if (len == 4 && memcmp(line, "PING", 4) == 0)
         return send_all(c->fd, pong, sizeof pong - 1);
-    if (len > 6 && memcmp(line, "FLOOD ", 6) == 0)
-        return flood(c, line + 6, len - 6);
+    if (len > 6 && memcmp(line, "FLOOD ", 6) == 0) {
+        if (parse_count(line + 6, len - 6, STREAM_MAX, &n) < 0)
+            return -1;
+        return stream(c, chunk_of(flood_chunk, "x", 1), n, NULL);
+    }
+    if (len > 6 && memcmp(line, "LINES ", 6) == 0) {
+        if (parse_count(line + 6, len - 6, STREAM_MAX / LINE_LEN, &n) < 0)
+            return -1;
+        return stream(c, chunk_of(lines_chunk, LINE, LINE_LEN), n * LINE_LEN,
+                      NULL);
+    }
+    if (len > 6 && memcmp(line, "UNTIL ", 6) == 0) {
+        if (parse_count(line + 6, len - 6, STREAM_MAX, &n) < 0)
+            return -1;
+        return stream(c, chunk_of(body_chunk, BODY_LINE, BODY_LINE_LEN), n,
+                      BOUNDARY);
+    }
     return send_all(c->fd, unknown, sizeof unknown - 1);
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# tools/deps.sh: installs the Debian packages the build, the tests and the
-# demo need, when some are missing. `make test` and `make demo` run it first,
-# so both work on a fresh Debian 12 machine.
+# tools/deps.sh: installs the Debian packages the build, the tests, the
+# demo and the benchmarks need, when some are missing. `make test`, `make
+# demo` and `make bench` run it first, so they work on a fresh Debian 12
+# machine.
 #
 # Packages already installed are not touched; apt-get runs through sudo when
 # not root. System services that come with nginx, redis-server and memcached
@@ -18,10 +19,15 @@ packages=(
   lua5.3 liblua5.3-dev lua5.4 liblua5.4-dev
   # build and test tools
   gcc clang make pkg-config libssl-dev valgrind lua-check luarocks
+  # make fuzz: libFuzzer and the sanitizer runtimes of clang (only a
+  # recommendation of clang's, so not installed with it here)
+  libclang-rt-dev
   redis-server curl ca-certificates procps
   # unmodified lua-resty clients and their servers, for spec/clients_spec.lua
   # and t/clients (nginx/redis.lua and nginx/memcached.lua in /usr/share/lua/5.1)
   lua-nginx-redis lua-nginx-memcached memcached
+  # make bench: the LuaSocket columns, and the plot
+  lua-socket gnuplot-nox
 )
 
 as_root() {
