@@ -43,7 +43,8 @@ end
 -- peer(script[, opts]) starts build/peer serving SCRIPT for every
 -- connection. opts.unix = true (a fresh path) or a path: listen there;
 -- opts.host: listen on that loopback literal (default 127.0.0.1);
--- opts.max_seconds: the peer's own limit (default 30).
+-- opts.max_seconds: the peer's own limit (default 30); opts.no_accept:
+-- never accept (connects past the first one time out; script unused).
 -- Returns {port =, path =, host =, pid =, stop = function}.
 function M.peer(script, opts)
     opts = opts or {}
@@ -54,6 +55,9 @@ function M.peer(script, opts)
     local path
     if opts.udp then
         args[#args + 1] = "--udp"
+    end
+    if opts.no_accept then
+        args[#args + 1] = "--no-accept"
     end
     if opts.unix then
         serial = serial + 1

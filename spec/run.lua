@@ -7,9 +7,24 @@
 -- Prints "ok - <describe> <it>" or "not ok - <describe> <it> : <error>" per
 -- test and ends with "N passed, N failed"; exits non-zero on any failure.
 -- An error anywhere (test, hook, loading a file) is a failure, never a skip.
+--
+-- SPEC_GC_STRESS=N (N >= 1) runs everything with the collector at its most
+-- eager: a new cycle as soon as one ends, big steps, and one more step
+-- every N Lua instructions (1 means the default, 1000), so that objects
+-- die and finalizers run in the middle of every method call that
+-- allocates.
 
 local args = {...}
 package.path = "spec/?.lua;" .. package.path
+
+local gc_stress = tonumber(os.getenv("SPEC_GC_STRESS") or "")
+if gc_stress and gc_stress >= 1 then
+    collectgarbage("setpause", 0)
+    collectgarbage("setstepmul", 1000)
+    -- hooks are per coroutine; coroutines made later inherit this one
+    debug.sethook(function() collectgarbage("step") end, "",
+                  gc_stress > 1 and math.floor(gc_stress) or 1000)
+end
 local assertions = require "assertions"
 
 local type, tostring, pcall, xpcall = type, tostring, pcall, xpcall

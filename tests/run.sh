@@ -7,12 +7,13 @@
 #
 #   LUAS="luajit lua5.1 lua5.4" sh tests/run.sh [suite...]
 #   suites: c spec diff phase clients fork asan valgrind bench lint
+#           fault gcstress
 #   (default: all)
 set -u
 cd "$(dirname "$0")/.."
 
 LUAS=${LUAS:-luajit}
-suites=${*:-c spec diff phase clients fork asan valgrind bench lint}
+suites=${*:-c spec diff phase clients fork asan valgrind bench lint fault gcstress}
 passed=0
 failed=0
 log=$(mktemp)
@@ -91,6 +92,17 @@ for s in $suites; do
         ;;
     lint)
         run_suite "lint: luacheck" sh tests/lint.sh
+        ;;
+    fault)
+        for l in luajit lua5.4; do
+            run_suite "fault: fault injection and resources ($l)" sh tests/fault/run.sh "$l"
+        done
+        ;;
+    gcstress)
+        for l in lua5.4 luajit; do
+            run_suite "gcstress: spec with the collector at its most eager ($l)" \
+                lua_env "$l" env SPEC_GC_STRESS=1 "$l" spec/run.lua
+        done
         ;;
     *)
         echo "unknown suite: $s" >&2

@@ -23,17 +23,17 @@ void conn_close(conn_t *c)
     c->fd = -1;
     c->read_done = 0;
     c->write_done = 0;
-    c->rb.start = c->rb.end = 0;
-    rbuf_trim(&c->rb);
+    /* a closed (or pooled) socket may wait long for its collector, which
+     * cannot see this memory: give it all back now */
+    rbuf_free(&c->rb);
+    free(c->scratch);
+    c->scratch = NULL;
+    c->scratch_cap = 0;
 }
 
 void conn_free(conn_t *c)
 {
     conn_close(c);
-    rbuf_free(&c->rb);
-    free(c->scratch);
-    c->scratch = NULL;
-    c->scratch_cap = 0;
 }
 
 int conn_release_fd(conn_t *c, tls_conn_t *tls)

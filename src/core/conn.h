@@ -35,7 +35,7 @@ typedef struct {
 } conn_span_t;
 
 void conn_init(conn_t *c);
-/* Closes the descriptor and forgets buffered bytes; memory is kept. */
+/* Closes the descriptor and frees the buffers; the object can connect again. */
 void conn_close(conn_t *c);
 /* conn_close, and every allocation released. */
 void conn_free(conn_t *c);

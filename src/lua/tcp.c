@@ -560,7 +560,8 @@ static int tcp_until_iter(lua_State *L)
         if (size < 0)
             size = 0;
     }
-    if (!connected(t) || t->c.read_done)
+    /* a finalizer may bring back an iterator whose matcher __gc freed */
+    if (!connected(t) || t->c.read_done || u->m == NULL)
         return push_closed(L);
     if (u->ended) {
         u->ended = 0;

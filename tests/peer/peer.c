@@ -4,6 +4,10 @@
  *   build/peer [--unix PATH] [--host ADDR] [--port N] [--max-seconds S] SCRIPT
  *   build/peer --udp [--host ADDR] [--port N] [--max-seconds S] echo
  *     (a UDP peer that sends every datagram back to its sender)
+ *   build/peer --no-accept [--host ADDR] [--port N] [--max-seconds S] hold
+ *     (listens with a backlog of 0 and never accepts: once one connection
+ *     waits in the queue, the kernel drops the SYNs of the next ones, whose
+ *     connect then times out)
  *
  * Listens on 127.0.0.1 (or ADDR: another loopback literal such as ::1) on
  * port N (0 = ephemeral, the default), or on the unix socket PATH, prints
@@ -14,7 +18,14 @@
  * SCRIPT: steps separated by ';' (see docs/internals.md):
  *   send:TEXT  drip:MS:TEXT  flood:N  recv:N  recvline  recvall  echo
  *   sleep:MS  shutdown  reset  close  hold
+ *   after:N:FAULT  record:PATH  proxy:PORT      (fault injection)
  * TEXT escapes: \r \n \t \\ \; \xHH
+ *
+ * Every byte for the client goes through out_write(), where a fault armed
+ * by after:N:FAULT fires once N more bytes went out: reset, close,
+ * shutdown, stall (end the conversation) or flip, drip:MS, flood:M (change
+ * what follows). proxy:PORT relays to 127.0.0.1:PORT, so that the faults
+ * apply to a real server's answer (a TLS handshake, say).
  */
 
 #include <arpa/inet.h>
@@ -37,14 +48,23 @@
 
 enum op {
     OP_SEND, OP_DRIP, OP_FLOOD, OP_RECV, OP_RECVLINE, OP_RECVALL, OP_ECHO,
-    OP_SLEEP, OP_SHUTDOWN, OP_RESET, OP_CLOSE, OP_HOLD
+    OP_SLEEP, OP_SHUTDOWN, OP_RESET, OP_CLOSE, OP_HOLD,
+    OP_AFTER, OP_RECORD, OP_PROXY
+};
+
+/* What an armed fault does when its byte offset comes. The first four end
+ * the conversation; the others change the bytes that follow. */
+enum fault {
+    F_RESET, F_CLOSE, F_SHUTDOWN, F_STALL, F_FLIP, F_DRIP, F_FLOOD
 };
 
 struct step {
     enum op op;
-    long num;          /* MS for drip/sleep, N for flood/recv */
-    char *text;        /* unescaped TEXT for send/drip */
+    long num;          /* MS for drip/sleep, N for flood/recv/after, PORT */
+    char *text;        /* unescaped TEXT for send/drip, PATH for record */
     size_t len;
+    enum fault fault;  /* after: what happens at the offset */
+    long farg;         /* after: MS for drip, M for flood */
 };
 
 struct script {
@@ -143,6 +163,39 @@ static long parse_num(const char *s, size_t n, const char *what)
     return v;
 }
 
+/* after:N:FAULT, arg = "N:FAULT[:ARG]" (s is the whole step, for errors) */
+static void parse_fault(const char *s, const char *arg, size_t arg_len,
+                        struct step *st)
+{
+    static const struct { const char *name; enum fault f; int has_arg; } fs[] = {
+        {"reset", F_RESET, 0}, {"close", F_CLOSE, 0},
+        {"shutdown", F_SHUTDOWN, 0}, {"stall", F_STALL, 0},
+        {"flip", F_FLIP, 0}, {"drip", F_DRIP, 1}, {"flood", F_FLOOD, 1},
+    };
+    const char *c1 = memchr(arg, ':', arg_len), *name, *c2;
+    size_t rest, name_len, k;
+
+    if (c1 == NULL) die("script: after needs N:FAULT in \"%s\"", s);
+    /* "#": the number of the connection (0 for the first one accepted) */
+    if (c1 - arg == 1 && arg[0] == '#')
+        st->num = -1;
+    else
+        st->num = parse_num(arg, (size_t)(c1 - arg), "after");
+    name = c1 + 1;
+    rest = arg_len - (size_t)(name - arg);
+    c2 = memchr(name, ':', rest);
+    name_len = c2 ? (size_t)(c2 - name) : rest;
+    for (k = 0; k < sizeof fs / sizeof fs[0]; k++) {
+        if (strlen(fs[k].name) == name_len && memcmp(fs[k].name, name, name_len) == 0)
+            break;
+    }
+    if (k == sizeof fs / sizeof fs[0]) die("script: unknown fault in \"%s\"", s);
+    if (fs[k].has_arg != (c2 != NULL)) die("script: bad fault arguments in \"%s\"", s);
+    st->fault = fs[k].f;
+    if (c2 != NULL)
+        st->farg = parse_num(c2 + 1, rest - name_len - 1, "fault");
+}
+
 /* Parse one raw step (escapes still in place) of length n. */
 static void parse_step(const char *s, size_t n, struct step *st)
 {
@@ -156,6 +209,8 @@ static void parse_step(const char *s, size_t n, struct step *st)
         {"recvall", OP_RECVALL, 0}, {"echo", OP_ECHO, 0},
         {"sleep", OP_SLEEP, 1}, {"shutdown", OP_SHUTDOWN, 0},
         {"reset", OP_RESET, 0}, {"close", OP_CLOSE, 0}, {"hold", OP_HOLD, 0},
+        {"after", OP_AFTER, 1}, {"record", OP_RECORD, 1},
+        {"proxy", OP_PROXY, 1},
     };
     size_t k;
 
@@ -181,6 +236,16 @@ static void parse_step(const char *s, size_t n, struct step *st)
     }
     case OP_FLOOD: case OP_RECV: case OP_SLEEP:
         st->num = parse_num(arg, arg_len, "step");
+        break;
+    case OP_PROXY:
+        st->num = parse_num(arg, arg_len, "proxy");
+        if (st->num == 0 || st->num > 65535) die("script: bad port in \"%s\"", s);
+        break;
+    case OP_RECORD:
+        st->text = unescape(arg, arg_len, &st->len);
+        break;
+    case OP_AFTER:
+        parse_fault(s, arg, arg_len, st);
         break;
     default:
         break;
@@ -251,6 +316,130 @@ static ssize_t read_some(int fd, char *buf, size_t n)
     }
 }
 
+static int do_drain(int fd, int echo);
+
+/* The client-bound byte stream of this connection: an armed fault, the
+ * byte modes a fired fault left behind, and the record file. A child serves
+ * one connection, so one instance per process is all there is. */
+static struct {
+    int armed;          /* a fault waits for its offset */
+    long left;          /* bytes still to go before it fires */
+    enum fault fault;
+    long farg;
+    int flip_next;      /* the next byte goes out with its bits inverted */
+    long drip_ms;       /* >= 0: one byte per write, drip_ms apart */
+    long dripped;
+    int record_fd;      /* -1, or a copy of every byte sent goes there */
+} out = {0, 0, F_RESET, 0, 0, -1, 0, -1};
+
+/* The result of a step when a fault ended the conversation. */
+#define ENDED 1
+
+static int send_raw(int fd, const char *p, size_t n)
+{
+    /* recorded before it is sent: whatever the client saw is on file */
+    if (out.record_fd >= 0 && write(out.record_fd, p, n) != (ssize_t)n)
+        die("%s", "record: write failed");
+    return write_all(fd, p, n);
+}
+
+static void linger_close(int fd)
+{
+    struct linger lg;
+    lg.l_onoff = 1;
+    lg.l_linger = 0;
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    close(fd);
+}
+
+/* The armed fault's offset has come. ENDED when the fault ended the
+ * conversation (the descriptor is closed then), -1 when the client went
+ * away, else 0. */
+static int fire(int fd)
+{
+    char buf[4096];
+    long n;
+
+    out.armed = 0;
+    switch (out.fault) {
+    case F_RESET:
+        linger_close(fd);
+        return ENDED;
+    case F_CLOSE:
+        close(fd);
+        return ENDED;
+    case F_SHUTDOWN:
+        shutdown(fd, SHUT_WR);
+        do_drain(fd, 0);
+        close(fd);
+        return ENDED;
+    case F_STALL:
+        /* nothing more goes out; the client's timeout or close ends it */
+        do_drain(fd, 0);
+        close(fd);
+        return ENDED;
+    case F_FLIP:
+        out.flip_next = 1;
+        return 0;
+    case F_DRIP:
+        out.drip_ms = out.farg;
+        out.dripped = 0;
+        return 0;
+    case F_FLOOD:
+        memset(buf, 'x', sizeof buf);
+        for (n = out.farg; n > 0; n -= (long)sizeof buf) {
+            size_t chunk = n < (long)sizeof buf ? (size_t)n : sizeof buf;
+            if (send_raw(fd, buf, chunk) < 0) return -1;
+        }
+        return 0;
+    }
+    return 0;
+}
+
+/* Every byte for the client comes here: 0 when all went out, -1 when the
+ * client went away, ENDED when a fault ended the conversation. */
+static int out_write(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        size_t chunk = n;
+        int rc;
+        if (out.armed && out.left == 0) {
+            if ((rc = fire(fd)) != 0) return rc;
+            continue;
+        }
+        if (out.armed && (size_t)out.left < chunk) chunk = (size_t)out.left;
+        if (out.flip_next || out.drip_ms >= 0) chunk = 1;
+        if (out.drip_ms >= 0 && out.dripped++ > 0) sleep_ms(out.drip_ms);
+        if (out.flip_next) {
+            char c = (char)(p[0] ^ 0xff);
+            out.flip_next = 0;
+            rc = send_raw(fd, &c, 1);
+        } else {
+            rc = send_raw(fd, p, chunk);
+        }
+        if (rc < 0) return -1;
+        p += chunk;
+        n -= chunk;
+        if (out.armed) out.left -= (long)chunk;
+    }
+    /* a fault at the offset where this write ended fires now, not at the
+     * next write: "after:N:reset" after exactly N bytes resets */
+    if (out.armed && out.left == 0) return fire(fd);
+    return 0;
+}
+
+static void arm(int fd, const struct step *st, long conn_no)
+{
+    int one = 1;
+    out.armed = 1;
+    out.left = st->num >= 0 ? st->num : conn_no;
+    out.fault = st->fault;
+    out.farg = st->farg;
+    /* the bytes before the fault go out now, not held back by Nagle (a
+     * reset would discard what the kernel still holds) */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
 static int do_recv(int fd, long want)
 {
     char buf[4096];
@@ -274,13 +463,15 @@ static int do_recvline(int fd)
     }
 }
 
+/* Read to EOF; with echo, send every byte back (through out_write). */
 static int do_drain(int fd, int echo)
 {
     char buf[4096];
     for (;;) {
         ssize_t r = read_some(fd, buf, sizeof buf);
+        int rc;
         if (r <= 0) return (int)r;
-        if (echo && write_all(fd, buf, (size_t)r) < 0) return -1;
+        if (echo && (rc = out_write(fd, buf, (size_t)r)) != 0) return rc;
     }
 }
 
@@ -290,13 +481,69 @@ static int do_flood(int fd, long n)
     memset(buf, 'x', sizeof buf);
     while (n > 0) {
         size_t chunk = n < (long)sizeof buf ? (size_t)n : sizeof buf;
-        if (write_all(fd, buf, chunk) < 0) return -1;
+        int rc = out_write(fd, buf, chunk);
+        if (rc != 0) return rc;
         n -= (long)chunk;
     }
     return 0;
 }
 
-static int run_script(int fd, const struct script *sc)
+static int connect_local(long port)
+{
+    struct sockaddr_in sin;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return -1;
+    memset(&sin, 0, sizeof sin);
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons((unsigned short)port);
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, (struct sockaddr *)&sin, sizeof sin) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* proxy:PORT: relays between the client and 127.0.0.1:PORT until either
+ * side closes; the server's bytes go through out_write, so that an armed
+ * fault breaks them. Without a server there, the client is reset. */
+static int do_proxy(int fd, long port)
+{
+    char buf[16384];
+    int up = connect_local(port), rc = 0;
+
+    if (up < 0) {
+        linger_close(fd);
+        return ENDED;
+    }
+    for (;;) {
+        struct pollfd p[2];
+        ssize_t r;
+        p[0].fd = fd;
+        p[1].fd = up;
+        p[0].events = p[1].events = POLLIN;
+        p[0].revents = p[1].revents = 0;
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR) continue;
+            rc = -1;
+            break;
+        }
+        if (p[0].revents) {
+            r = read_some(fd, buf, sizeof buf);
+            if (r <= 0) { rc = r < 0 ? -1 : 0; break; }
+            if (write_all(up, buf, (size_t)r) < 0) { rc = -1; break; }
+        }
+        if (p[1].revents) {
+            r = read_some(up, buf, sizeof buf);
+            if (r <= 0) break;          /* the server is done: so is the step */
+            if ((rc = out_write(fd, buf, (size_t)r)) != 0) break;
+        }
+    }
+    close(up);
+    return rc;
+}
+
+static int run_script(int fd, const struct script *sc, long conn_no)
 {
     size_t i, k;
     for (i = 0; i < sc->n; i++) {
@@ -304,12 +551,12 @@ static int run_script(int fd, const struct script *sc)
         int rc = 0;
         switch (st->op) {
         case OP_SEND:
-            rc = write_all(fd, st->text, st->len);
+            rc = out_write(fd, st->text, st->len);
             break;
         case OP_DRIP:
             for (k = 0; k < st->len && rc == 0; k++) {
                 if (k > 0) sleep_ms(st->num);
-                rc = write_all(fd, st->text + k, 1);
+                rc = out_write(fd, st->text + k, 1);
             }
             break;
         case OP_FLOOD:
@@ -325,7 +572,8 @@ static int run_script(int fd, const struct script *sc)
             rc = do_drain(fd, 0) < 0 ? -1 : 0;
             break;
         case OP_ECHO:
-            rc = do_drain(fd, 1) < 0 ? -1 : 0;
+            rc = do_drain(fd, 1);
+            if (rc < 0) rc = -1;
             break;
         case OP_SLEEP:
             sleep_ms(st->num);
@@ -333,25 +581,34 @@ static int run_script(int fd, const struct script *sc)
         case OP_SHUTDOWN:
             shutdown(fd, SHUT_WR);
             break;
-        case OP_RESET: {
-            struct linger lg;
-            lg.l_onoff = 1;
-            lg.l_linger = 0;
-            setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-            close(fd);
+        case OP_RESET:
+            linger_close(fd);
             return 0;
-        }
         case OP_CLOSE:
             close(fd);
             return 0;
+        case OP_AFTER:
+            arm(fd, st, conn_no);
+            if (out.left == 0) rc = fire(fd);
+            break;
+        case OP_RECORD:
+            if (out.record_fd >= 0) close(out.record_fd);
+            out.record_fd = open(st->text, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
+            if (out.record_fd < 0) die("record: cannot open %s", st->text);
+            break;
+        case OP_PROXY:
+            rc = do_proxy(fd, st->num);
+            break;
         }
-        if (rc < 0) break;      /* the client went away: nothing left to do */
+        if (rc == ENDED) return 0;  /* the fault closed the descriptor */
+        if (rc < 0) break;          /* the client went away: nothing left to do */
     }
     close(fd);
     return 0;
 }
 
-static void child_main(int cfd, const struct script *sc, int max_seconds)
+static void child_main(int cfd, const struct script *sc, int max_seconds,
+                       long conn_no)
 {
     struct sigaction sa;
     int devnull;
@@ -368,7 +625,7 @@ static void child_main(int cfd, const struct script *sc, int max_seconds)
     }
     /* a safety net should the parent die without killing us */
     alarm((unsigned)max_seconds + 1);
-    run_script(cfd, sc);
+    run_script(cfd, sc, conn_no);
     _exit(0);
 }
 
@@ -466,7 +723,7 @@ static int listen_inet(const char *host, int port, int *bound_port, int type)
 static void usage(void)
 {
     fprintf(stderr, "usage: peer [--unix PATH] [--host ADDR] [--port N] "
-                    "[--max-seconds S] SCRIPT\n");
+                    "[--max-seconds S] [--udp | --no-accept] SCRIPT\n");
     exit(2);
 }
 
@@ -501,6 +758,8 @@ int main(int argc, char **argv)
 {
     const char *unix_path = NULL, *host = "127.0.0.1", *script_src = NULL;
     int port = 0, max_seconds = 120, lfd, i, bound_port = 0, udp = 0;
+    long conn_no = 0;
+    int no_accept = 0;
     struct script sc;
     struct children ch = {NULL, 0, 0};
     struct sigaction sa;
@@ -509,6 +768,8 @@ int main(int argc, char **argv)
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--udp") == 0) {
             udp = 1;
+        } else if (strcmp(argv[i], "--no-accept") == 0) {
+            no_accept = 1;
         } else if (strcmp(argv[i], "--unix") == 0 && i + 1 < argc) {
             unix_path = argv[++i];
         } else if (strcmp(argv[i], "--host") == 0 && i + 1 < argc) {
@@ -544,10 +805,18 @@ int main(int argc, char **argv)
     }
     lfd = unix_path ? listen_unix(unix_path)
                     : listen_inet(host, port, &bound_port, SOCK_STREAM);
-    if (listen(lfd, 128) < 0) die("listen: %s", strerror(errno));
+    if (listen(lfd, no_accept ? 0 : 128) < 0) die("listen: %s", strerror(errno));
     if (unix_path) printf("unix %s\n", unix_path);
     else printf("port %d\n", bound_port);
     fflush(stdout);
+    if (no_accept) {
+        deadline = now_seconds() + max_seconds;
+        while (!stop_requested && now_seconds() < deadline)
+            sleep_ms(100);
+        close(lfd);
+        if (unix_path) unlink(unix_path);
+        return 0;
+    }
 
     deadline = now_seconds() + max_seconds;
     while (!stop_requested) {
@@ -568,8 +837,9 @@ int main(int argc, char **argv)
         pid = fork();
         if (pid == 0) {
             close(lfd);
-            child_main(cfd, &sc, max_seconds);
+            child_main(cfd, &sc, max_seconds, conn_no);
         }
+        conn_no++;
         if (pid > 0) children_add(&ch, pid);
         close(cfd);
     }
