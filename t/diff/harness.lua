@@ -106,14 +106,23 @@ end
 
 -- Runs case NAME (t/diff/cases/NAME.lua under root) with ctx. Both sides
 -- load the text under the same chunk name, so error positions match.
-function M.run(root, name, ctx, emit)
-  local rel = "t/diff/cases/" .. name .. ".lua"
+local function load_file(root, rel)
   local f, err = io.open(root .. "/" .. rel, "rb")
-  if not f then emit("ERROR: " .. tostring(err)) return end
+  if not f then return nil, err end
   local src = f:read("*a")
   f:close()
-  local chunk, lerr = load_string(src, "@" .. rel)
-  if not chunk then emit("ERROR: " .. tostring(lerr)) return end
+  return load_string(src, "@" .. rel)
+end
+
+-- ctx.lib(name): what t/diff/NAME.lua, code shared by several cases,
+-- returns when run with ctx.
+function M.run(root, name, ctx, emit)
+  function ctx.lib(lib)
+    local chunk = assert(load_file(root, "t/diff/" .. lib .. ".lua"))
+    return chunk(ctx)
+  end
+  local chunk, err = load_file(root, "t/diff/cases/" .. name .. ".lua")
+  if not chunk then emit("ERROR: " .. tostring(err)) return end
   local ok, rerr = pcall(chunk, ctx)
   if not ok then emit("ERROR: " .. tostring(rerr)) end
 end
