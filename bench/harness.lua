@@ -99,6 +99,21 @@ function M.main(workload, args)
   io.stdout:write(line, "\n")
 end
 
+-- opener(new_socket, port, timeout_ms, luasocket, fail): a function that
+-- returns a new socket connected to 127.0.0.1:port, for the workloads'
+-- W.new (new_socket = the tcp constructor) and W.luasocket (LuaSocket's
+-- module: its timeouts are in seconds). A failed connect calls
+-- fail("connect", err).
+function M.opener(new_socket, port, timeout_ms, luasocket, fail)
+  return function()
+    local sock = luasocket and new_socket.tcp() or new_socket()
+    sock:settimeout(luasocket and timeout_ms / 1000 or timeout_ms)
+    local ok, err = sock:connect("127.0.0.1", port)
+    if not ok then fail("connect", err) end
+    return sock
+  end
+end
+
 -- The nginx entry: the same arguments from the query string.
 function M.ngx_main()
   local args = ngx.req.get_uri_args()

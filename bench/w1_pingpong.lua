@@ -26,23 +26,12 @@ local function pingpong(sock)
   end
 end
 
-local function connect(sock, port)
-  local ok, err = sock:connect("127.0.0.1", port)
-  if not ok then fail("connect", err) end
-  return sock
-end
-
 function W.new(tcp, _, port)
-  local sock = tcp()
-  sock:settimeout(TIMEOUT_MS)
-  return pingpong(connect(sock, port))
+  return pingpong(require("harness").opener(tcp, port, TIMEOUT_MS, false, fail)())
 end
 
--- LuaSocket: its timeouts are in seconds
 function W.luasocket(socket, _, port)
-  local sock = socket.tcp()
-  sock:settimeout(TIMEOUT_MS / 1000)
-  return pingpong(connect(sock, port))
+  return pingpong(require("harness").opener(socket, port, TIMEOUT_MS, true, fail)())
 end
 
 if ngx then

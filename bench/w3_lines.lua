@@ -44,27 +44,12 @@ local function streams(open)
   end
 end
 
-local function connect(sock, port)
-  local ok, err = sock:connect("127.0.0.1", port)
-  if not ok then fail("connect", err) end
-  return sock
-end
-
 function W.new(tcp, _, port)
-  return streams(function()
-    local sock = tcp()
-    sock:settimeout(TIMEOUT_MS)
-    return connect(sock, port)
-  end)
+  return streams(require("harness").opener(tcp, port, TIMEOUT_MS, false, fail))
 end
 
--- LuaSocket: its timeouts are in seconds
 function W.luasocket(socket, _, port)
-  return streams(function()
-    local sock = socket.tcp()
-    sock:settimeout(TIMEOUT_MS / 1000)
-    return connect(sock, port)
-  end)
+  return streams(require("harness").opener(socket, port, TIMEOUT_MS, true, fail))
 end
 
 if ngx then

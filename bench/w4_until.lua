@@ -55,12 +55,6 @@ local function streams(open, reader)
   end
 end
 
-local function connect(sock, port)
-  local ok, err = sock:connect("127.0.0.1", port)
-  if not ok then fail("connect", err) end
-  return sock
-end
-
 local function receiveuntil(sock)
   local read, err = sock:receiveuntil(BOUNDARY)
   if not read then fail("receiveuntil", err) end
@@ -68,11 +62,7 @@ local function receiveuntil(sock)
 end
 
 function W.new(tcp, _, port)
-  return streams(function()
-    local sock = tcp()
-    sock:settimeout(TIMEOUT_MS)
-    return connect(sock, port)
-  end, receiveuntil)
+  return streams(require("harness").opener(tcp, port, TIMEOUT_MS, false, fail), receiveuntil)
 end
 
 -- The reader over LuaSocket: what receive(CHUNK) brought and no call took
@@ -107,13 +97,9 @@ local function luasocket_reader(sock)
   end
 end
 
--- LuaSocket: its timeouts are in seconds
 function W.luasocket(socket, _, port)
-  return streams(function()
-    local sock = socket.tcp()
-    sock:settimeout(TIMEOUT_MS / 1000)
-    return connect(sock, port)
-  end, luasocket_reader)
+  return streams(require("harness").opener(socket, port, TIMEOUT_MS, true, fail),
+                 luasocket_reader)
 end
 
 if ngx then
