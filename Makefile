@@ -39,7 +39,7 @@ SSL_CFLAGS ?= $(shell pkg-config --cflags openssl)
 SSL_LIBS ?= $(shell pkg-config --libs openssl)
 
 .PHONY: all module all-luas peer test test-c demo deps lint asan valgrind bench \
-        clean print-luas print-lua
+        fuzz clean print-luas print-lua
 
 all: module
 
@@ -108,6 +108,30 @@ valgrind: peer
 	valgrind -q --leak-check=full --show-leak-kinds=definite \
 	    --errors-for-leak-kinds=definite --error-exitcode=99 \
 	    $(VG_LUA) spec/run.lua
+
+# libFuzzer targets (fuzz/README.md): each built with clang, ASan and UBSan,
+# then run for FUZZ_SECONDS on a scratch copy of its seed corpus, after its
+# saved reproducers (fuzz/regress/). make fuzz [FUZZ_SECONDS=n]
+FUZZ_TARGETS := until reads addr payload
+FUZZ_SECONDS ?= 300
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -std=c99 -D_POSIX_C_SOURCE=200809L -O1 -g $(WARN) \
+              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+              -fno-omit-frame-pointer -pthread -Isrc
+LUA54_CFLAGS ?= $(shell pkg-config --cflags lua5.4)
+LUA54_LIBS ?= $(shell pkg-config --libs lua5.4)
+
+$(BUILD)/fuzz/payload: fuzz/payload.c src/lua/payload.c $(HDRS) Makefile
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(LUA54_CFLAGS) -o $@ fuzz/payload.c \
+	    src/lua/payload.c $(LUA54_LIBS) -lm
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/stream.h $(CORE_SRC) $(HDRS) Makefile
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(SSL_CFLAGS) -o $@ $< $(CORE_SRC) $(SSL_LIBS)
+
+fuzz: $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_BUILD=$(BUILD)/fuzz \
+	    sh fuzz/run.sh $(FUZZ_TARGETS)
 
 # Benchmarks (not part of the test suite): make bench [QUICK=1]
 BENCH_BINS := $(BUILD)/bench-server $(BUILD)/bench-client

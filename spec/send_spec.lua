@@ -108,6 +108,20 @@ describe("send", function()
         sock:close()
     end)
 
+    it("a key of 2^31 or more is a hole below it, not a buffer overrun (found by fuzz/payload)", function()
+        -- ngx_lua 0.10.23 casts such a key to int, counts 0 bytes and
+        -- sends nothing (returns 0): the data is lost without a word
+        local sock = helper.connected("echo")
+        for _, k in ipairs({2^31, 2^40, 2^63, 1e300, math.huge}) do
+            assert.error_matches(function()
+                local _ = sock:send({string.rep("a", 100), string.rep("b", 100), [k] = "x"})
+            end, "(bad data type nil found)")
+        end
+        assert.returns({2}, sock:send({"o", "k"}))
+        assert.equal("ok", sock:receive(2))
+        sock:close()
+    end)
+
     it("raises on a table with non-array keys", function()
         local sock = helper.connected("echo")
         assert.error_matches(function() local _ = sock:send({x = "a"}) end,

@@ -6,14 +6,14 @@
 # failure counts as one failure, so a crash can never pass.
 #
 #   LUAS="luajit lua5.1 lua5.4" sh tests/run.sh [suite...]
-#   suites: c spec diff phase clients fork asan valgrind bench lint
+#   suites: c spec diff phase clients fork asan valgrind bench lint fuzz
 #           fault gcstress
 #   (default: all)
 set -u
 cd "$(dirname "$0")/.."
 
 LUAS=${LUAS:-luajit}
-suites=${*:-c spec diff phase clients fork asan valgrind bench lint fault gcstress}
+suites=${*:-c spec diff phase clients fork asan valgrind bench lint fuzz fault gcstress}
 passed=0
 failed=0
 log=$(mktemp)
@@ -92,6 +92,11 @@ for s in $suites; do
         ;;
     lint)
         run_suite "lint: luacheck" sh tests/lint.sh
+        ;;
+    fuzz)
+        # each target briefly: the long runs are `make fuzz` by hand
+        run_suite "fuzz: libFuzzer targets, 10 s each" \
+            make -s --no-print-directory fuzz FUZZ_SECONDS=10
         ;;
     fault)
         for l in luajit lua5.4; do

@@ -19,7 +19,8 @@ void rbuf_init(rbuf_t *b);
 void rbuf_free(rbuf_t *b);
 
 static inline size_t rbuf_len(const rbuf_t *b) { return b->end - b->start; }
-static inline char *rbuf_ptr(const rbuf_t *b) { return b->data + b->start; }
+/* (no arithmetic on a buffer not yet allocated: NULL + 0 is undefined) */
+static inline char *rbuf_ptr(const rbuf_t *b) { return b->data ? b->data + b->start : b->data; }
 static inline size_t rbuf_space(const rbuf_t *b) { return b->cap - b->end; }
 static inline char *rbuf_tail(const rbuf_t *b) { return b->data + b->end; }
 

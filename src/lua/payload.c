@@ -1,6 +1,7 @@
 #include "lua/payload.h"
 #include "lua/compat.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,10 +42,17 @@ static size_t table_size(lua_State *L, int idx, int depth)
         if (lua_type(L, -2) != LUA_TNUMBER)
             luaL_argerror(L, 2, "non-array table found");
         k = lua_tonumber(L, -2);
-        if (k < 1 || k != (lua_Number)(long long)k)
-            luaL_argerror(L, 2, "non-array table found");
-        if (k > max)
-            max = (int)k;
+        /* no cast of a key out of int's range (undefined behaviour: a key
+         * of 2^31 once made max negative and the copy overran the buffer);
+         * such a key leaves holes below it, reported as nil further down */
+        if (k > INT_MAX) {
+            max = INT_MAX;
+        } else {
+            if (k < 1 || k != (lua_Number)(int)k)
+                luaL_argerror(L, 2, "non-array table found");
+            if (k > max)
+                max = (int)k;
+        }
         lua_pop(L, 1);
     }
     for (i = 1; i <= max; i++) {
