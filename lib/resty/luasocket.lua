@@ -375,6 +375,10 @@ function _M.set_luasec_defaults(t)
   return true
 end
 
+-- the read size of the native sockets made from now on (cosockets keep
+-- nginx's lua_socket_buffer_size): 512 bytes to 64 MiB, default 16 KiB
+_M.set_buffer_size = native.set_buffer_size
+
 -- both return the previous setting, so that a caller can restore it:
 --   local old = socket.force_luasocket("timer", true) ... (old)
 function _M.force_luasocket(phase, on)

@@ -8,12 +8,14 @@ void rbuf_init(rbuf_t *b)
 {
     b->data = NULL;
     b->start = b->end = b->cap = 0;
+    b->chunk = RBUF_CHUNK;
 }
 
 void rbuf_free(rbuf_t *b)
 {
     free(b->data);
-    rbuf_init(b);
+    b->data = NULL;
+    b->start = b->end = b->cap = 0;
 }
 
 int rbuf_reserve(rbuf_t *b, size_t want)
@@ -23,14 +25,14 @@ int rbuf_reserve(rbuf_t *b, size_t want)
 
     if (b->cap - b->end >= want)
         return ERR_OK;
-    if (b->cap - len >= want && (len <= b->cap / 2 || b->cap - len >= RBUF_CHUNK)) {
+    if (b->cap - len >= want && (len <= b->cap / 2 || b->cap - len >= b->chunk)) {
         /* sliding the data down is enough, and cheap relative to the read */
         memmove(b->data, b->data + b->start, len);
         b->start = 0;
         b->end = len;
         return ERR_OK;
     }
-    cap = b->cap ? b->cap : RBUF_CHUNK;
+    cap = b->cap ? b->cap : b->chunk;
     while (cap - len < want) {
         if (cap > ((size_t)-1) / 2)
             return ERR_NOMEM;
@@ -58,10 +60,10 @@ void rbuf_consume(rbuf_t *b, size_t n)
 
 void rbuf_trim(rbuf_t *b)
 {
-    size_t len = rbuf_len(b), cap = RBUF_CHUNK;
+    size_t len = rbuf_len(b), cap = b->chunk;
     char *p;
 
-    if (b->cap <= RBUF_KEEP)
+    if (b->cap <= RBUF_KEEP || b->cap <= b->chunk)
         return;
     while (cap < len)
         cap *= 2;

@@ -5,14 +5,19 @@
 
 #include <stddef.h>
 
-/* What one refill asks the kernel for, at least. */
+/* What one refill asks the kernel for, at least, unless set otherwise
+ * (rbuf_t.chunk; native.set_buffer_size). */
 #define RBUF_CHUNK 16384
-/* A buffer larger than this is given back after the read that grew it. */
+#define RBUF_CHUNK_MIN 512
+#define RBUF_CHUNK_MAX (64 * 1024 * 1024)
+/* A buffer larger than this (or than its chunk) is given back after the
+ * read that grew it. */
 #define RBUF_KEEP (256 * 1024)
 
 typedef struct {
     char *data;
     size_t start, end, cap;
+    size_t chunk; /* the refill size; kept by rbuf_free */
 } rbuf_t;
 
 void rbuf_init(rbuf_t *b);

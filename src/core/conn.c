@@ -211,7 +211,7 @@ int conn_recv_size(conn_t *c, size_t n, io_ms deadline, conn_span_t *out)
         size_t have = rbuf_len(&c->rb), need = n - have;
         /* room grows with what arrives, not with what was asked for: a
          * huge size costs memory only once the peer really sends it */
-        size_t room = have > RBUF_CHUNK ? have : RBUF_CHUNK;
+        size_t room = have > c->rb.chunk ? have : c->rb.chunk;
         rc = fill(c, need < room ? need : room, deadline);
         if (rc != ERR_OK)
             return partial(c, rc, out);
@@ -230,7 +230,7 @@ int conn_recv_line(conn_t *c, io_ms deadline, conn_span_t *out)
         return rc;
     while ((nl = rbuf_find_line(&c->rb, scanned)) < 0) {
         scanned = rbuf_len(&c->rb);
-        rc = fill(c, RBUF_CHUNK, deadline);
+        rc = fill(c, c->rb.chunk, deadline);
         if (rc != ERR_OK) {
             size_t n = rbuf_len(&c->rb);
             span_set(out, rbuf_ptr(&c->rb), rbuf_strip_cr(&c->rb, n), n);
@@ -249,7 +249,7 @@ int conn_recv_all(conn_t *c, io_ms deadline, conn_span_t *out)
         return rc;
     for (;;) {
         size_t len = rbuf_len(&c->rb);
-        rc = fill(c, len > RBUF_CHUNK ? len : RBUF_CHUNK, deadline);
+        rc = fill(c, len > c->rb.chunk ? len : c->rb.chunk, deadline);
         if (rc == ERR_CLOSED)
             break;
         if (rc != ERR_OK)
@@ -269,7 +269,7 @@ int conn_recv_any(conn_t *c, size_t max, io_ms deadline, conn_span_t *out)
     if (rc != ERR_OK)
         return rc;
     if (rbuf_len(&c->rb) == 0) {
-        rc = fill(c, RBUF_CHUNK, deadline);
+        rc = fill(c, c->rb.chunk, deadline);
         if (rc != ERR_OK)
             return partial(c, rc, out);
     }
@@ -311,7 +311,7 @@ int conn_recv_until(conn_t *c, const until_t *m, int inclusive, size_t size,
             return ERR_OK;
         }
         from = hold;
-        rc = fill(c, len > RBUF_CHUNK ? len : RBUF_CHUNK, deadline);
+        rc = fill(c, len > c->rb.chunk ? len : c->rb.chunk, deadline);
         if (rc != ERR_OK) {
             span_set(out, rbuf_ptr(&c->rb), hold, hold);
             return failed(c, rc);

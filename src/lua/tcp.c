@@ -39,7 +39,7 @@ typedef struct {
 /* The addresses of these constants are registry keys: the clock hook, and
  * the keepalive pools of this Lua state. */
 static const char clock_hook_key = 'k';
-static const char clock_flag_key = 'f';
+static const char state_key = 's';
 static const char pool_set_key = 'p';
 
 static const char tcp_magic[] = TCP_MT;
@@ -96,24 +96,41 @@ void tcp_after_wait(lua_State *L)
     lua_call(L, 0, 0);
 }
 
-/* Whether the state has a hook, in a userdata of the registry that every
- * socket points to: the methods test a flag instead of looking the hook up
- * (two registry reads per round trip were a tenth of its instructions). */
-static int *hook_flag(lua_State *L)
-{
-    int *flag;
+/* What the Lua state sets for all its sockets, in a userdata of the
+ * registry. Every socket points to `hooked`: the methods test a flag
+ * instead of looking the hook up (two registry reads per round trip were a
+ * tenth of its instructions). */
+typedef struct {
+    int hooked;   /* a clock hook is set */
+    size_t chunk; /* the read size of new sockets (set_buffer_size) */
+} tcp_state_t;
 
-    lua_pushlightuserdata(L, (void *)&clock_flag_key);
+static tcp_state_t *state_of(lua_State *L)
+{
+    tcp_state_t *st;
+
+    lua_pushlightuserdata(L, (void *)&state_key);
     lua_rawget(L, LUA_REGISTRYINDEX);
-    flag = lua_touserdata(L, -1);
+    st = lua_touserdata(L, -1);
     lua_pop(L, 1);
-    if (flag != NULL)
-        return flag;
-    lua_pushlightuserdata(L, (void *)&clock_flag_key);
-    flag = lua_newuserdata(L, sizeof *flag);
-    *flag = 0;
+    if (st != NULL)
+        return st;
+    lua_pushlightuserdata(L, (void *)&state_key);
+    st = lua_newuserdata(L, sizeof *st);
+    st->hooked = 0;
+    st->chunk = RBUF_CHUNK;
     lua_rawset(L, LUA_REGISTRYINDEX);
-    return flag;
+    return st;
+}
+
+void tcp_set_buffer_size(lua_State *L, int idx)
+{
+    lua_Number n = luaL_checknumber(L, idx);
+
+    if (!(n >= RBUF_CHUNK_MIN && n <= RBUF_CHUNK_MAX))
+        luaL_argerror(L, idx, lua_pushfstring(L, "buffer size must be %d to %d bytes",
+                                              RBUF_CHUNK_MIN, RBUF_CHUNK_MAX));
+    state_of(L)->chunk = (size_t)n;
 }
 
 void tcp_set_clock_hook(lua_State *L, int idx)
@@ -121,7 +138,7 @@ void tcp_set_clock_hook(lua_State *L, int idx)
     lua_pushlightuserdata(L, (void *)&clock_hook_key);
     lua_pushvalue(L, idx);
     lua_rawset(L, LUA_REGISTRYINDEX);
-    *hook_flag(L) = !lua_isnil(L, idx);
+    state_of(L)->hooked = !lua_isnil(L, idx);
 }
 
 /* ---- connect ---------------------------------------------------------- */
@@ -951,11 +968,12 @@ static int tcp_gc(lua_State *L)
 
 int tcp_new(lua_State *L)
 {
-    const int *hooked = hook_flag(L);
+    const tcp_state_t *st = state_of(L);
     tcp_t *t = lua_newuserdata(L, sizeof *t);
     memset(t, 0, sizeof *t);
     conn_init(&t->c);
-    t->hooked = hooked;
+    t->hooked = &st->hooked;
+    t->c.rb.chunk = st->chunk;
     t->self = t;
     t->magic = tcp_magic;
     luaL_getmetatable(L, TCP_MT);
@@ -1019,7 +1037,7 @@ static void open_pool_set(lua_State *L)
 void tcp_open(lua_State *L)
 {
     open_pool_set(L);
-    (void)hook_flag(L);
+    (void)state_of(L);
     tcp_tls_open(L);
     luaL_newmetatable(L, UNTIL_MT);
     lua_pushcfunction(L, until_gc);
