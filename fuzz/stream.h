@@ -95,7 +95,7 @@ static inline void stream_open(stream_t *s)
 
 static inline void stream_close(stream_t *s)
 {
-    conn_free(&s->c);
+    conn_close(&s->c);
     close(s->wfd);
     free(s->store);
     free(s->line);

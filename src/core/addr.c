@@ -266,3 +266,13 @@ void addr_format(const struct sockaddr *sa, char *buf, size_t len)
         snprintf(buf, len, "?");
     }
 }
+
+void addr_copy_name(char *buf, size_t len, const char *name)
+{
+    size_t n = strlen(name);
+
+    if (n >= len)
+        n = len - 1;
+    memcpy(buf, name, n);
+    buf[n] = '\0';
+}

@@ -41,4 +41,8 @@ void addr_list_free(addr_list_t *list);
 /* "1.2.3.4:80", "[::1]:80" or "unix:/path" into buf. */
 void addr_format(const struct sockaddr *sa, char *buf, size_t len);
 
+/* Copies such a name into buf (len bytes), cut if it must be; without
+ * snprintf's formatting cost, as pooling copies one per request. */
+void addr_copy_name(char *buf, size_t len, const char *name);
+
 #endif

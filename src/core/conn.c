@@ -3,7 +3,6 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,11 +30,6 @@ void conn_close(conn_t *c)
     c->scratch_cap = 0;
 }
 
-void conn_free(conn_t *c)
-{
-    conn_close(c);
-}
-
 int conn_release_fd(conn_t *c, tls_conn_t *tls)
 {
     int fd = c->fd;
@@ -49,16 +43,11 @@ int conn_release_fd(conn_t *c, tls_conn_t *tls)
 void conn_adopt_fd(conn_t *c, int fd, const tls_conn_t *tls,
                    const char *peer)
 {
-    size_t n = strlen(peer);
-
     conn_close(c);
     c->fd = fd;
     c->tls = *tls;
     c->read_waited = 1;
-    if (n >= sizeof c->peer)
-        n = sizeof c->peer - 1;
-    memcpy(c->peer, peer, n);
-    c->peer[n] = '\0';
+    addr_copy_name(c->peer, sizeof c->peer, peer);
 }
 
 int conn_idle_state(const conn_t *c)

@@ -35,10 +35,9 @@ typedef struct {
 } conn_span_t;
 
 void conn_init(conn_t *c);
-/* Closes the descriptor and frees the buffers; the object can connect again. */
+/* Closes the descriptor and frees every allocation; the object can
+ * connect again. */
 void conn_close(conn_t *c);
-/* conn_close, and every allocation released. */
-void conn_free(conn_t *c);
 
 int conn_bind(conn_t *c, const char *ip);
 

@@ -1,23 +1,13 @@
 /* MAP_ANONYMOUS and MADV_WIPEONFORK are outside POSIX */
 #define _DEFAULT_SOURCE
 #include "core/pool.h"
+#include "core/addr.h"
 #include "core/err.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-
-/* A bounded string copy without snprintf's formatting cost. */
-static void copy_name(char *dst, size_t cap, const char *src)
-{
-    size_t n = strlen(src);
-    if (n >= cap)
-        n = cap - 1;
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-}
 
 /* Every pool operation asks whether the process forked; getpid() is a
  * system call each time (glibc stopped caching it), two per pooled request.
@@ -260,7 +250,7 @@ int pool_put(pool_t *p, int fd, const tls_conn_t *tls, int reused,
         it->expires = 0;
     else
         it->expires = io_deadline(timeout_ms);
-    copy_name(it->peer, sizeof it->peer, peer);
+    addr_copy_name(it->peer, sizeof it->peer, peer);
     it->prev = NULL;
     it->next = p->head;
     if (p->head)

@@ -957,7 +957,7 @@ static int tcp_gc(lua_State *L)
 {
     tcp_t *t = luaL_checkudata(L, 1, TCP_MT);
     tcp_release(t);
-    conn_free(&t->c);
+    conn_close(&t->c);
     tls_cert_free(&t->client);
     X509_STORE_free(t->trusted);
     t->trusted = NULL;
