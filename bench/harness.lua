@@ -114,6 +114,32 @@ function M.opener(new_socket, port, timeout_ms, luasocket, fail)
   end
 end
 
+-- streams(open, start, total, unit, fail): the step function of a workload
+-- that reads whole streams (W2-W4): open() makes a connected socket,
+-- start(sock) asks for a stream and returns the step over it, which returns
+-- the units it read and, at the stream's end, true. A stream must bring
+-- `total` units; then the next step opens another.
+function M.streams(open, start, total, unit, fail)
+  local sock, step, got
+  return function()
+    if not sock then
+      sock = open()
+      step = start(sock)
+      got = 0
+    end
+    local n, ended = step()
+    got = got + n
+    if ended then
+      sock:close()
+      sock = nil
+      if got ~= total then
+        fail("stream", got .. " " .. unit .. ", expecting " .. total)
+      end
+    end
+    return n
+  end
+end
+
 -- The nginx entry: the same arguments from the query string.
 function M.ngx_main()
   local args = ngx.req.get_uri_args()

@@ -16,40 +16,30 @@ local function fail(what, err)
   error("w2_bulk: " .. what .. ": " .. tostring(err), 0)
 end
 
--- open(): a new connected socket. The calls after it are the same on all
--- three sockets.
-local function streams(open)
-  local sock, got
+-- the same calls on all three sockets
+local function start(sock)
+  local ok, err = sock:send("FLOOD " .. STREAM .. "\r\n")
+  if not ok then fail("send", err) end
   return function()
-    if not sock then
-      sock = open()
-      local ok, err = sock:send("FLOOD " .. STREAM .. "\r\n")
-      if not ok then fail("send", err) end
-      got = 0
-    end
-    local data, err, partial = sock:receive(CHUNK)
-    if data then
-      got = got + #data
-      return #data
-    end
-    if err ~= "closed" then fail("receive", err) end
-    local n = #partial
-    got = got + n
-    sock:close()
-    sock = nil
-    if got ~= STREAM then
-      fail("stream", got .. " bytes, expecting " .. STREAM)
-    end
-    return n
+    local data, rerr, partial = sock:receive(CHUNK)
+    if data then return #data end
+    if rerr ~= "closed" then fail("receive", rerr) end
+    return #partial, true
   end
 end
 
+local function streams(new_socket, port, luasocket)
+  local harness = require "harness"
+  return harness.streams(harness.opener(new_socket, port, TIMEOUT_MS, luasocket, fail),
+                         start, STREAM, "bytes", fail)
+end
+
 function W.new(tcp, _, port)
-  return streams(require("harness").opener(tcp, port, TIMEOUT_MS, false, fail))
+  return streams(tcp, port, false)
 end
 
 function W.luasocket(socket, _, port)
-  return streams(require("harness").opener(socket, port, TIMEOUT_MS, true, fail))
+  return streams(socket, port, true)
 end
 
 if ngx then

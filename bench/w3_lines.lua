@@ -16,40 +16,32 @@ local function fail(what, err)
   error("w3_lines: " .. what .. ": " .. tostring(err), 0)
 end
 
--- open(): a new connected socket. The calls after it are the same on all
--- three sockets.
-local function streams(open)
-  local sock, got
+-- the same calls on all three sockets
+local function start(sock)
+  local ok, err = sock:send("LINES " .. STREAM .. "\r\n")
+  if not ok then fail("send", err) end
   return function()
-    if not sock then
-      sock = open()
-      local ok, err = sock:send("LINES " .. STREAM .. "\r\n")
-      if not ok then fail("send", err) end
-      got = 0
+    local line, rerr, partial = sock:receive("*l")
+    if line == LINE then return 1 end
+    if line or rerr ~= "closed" or partial ~= "" then
+      fail("receive", line or (rerr .. " after " .. #partial .. " bytes"))
     end
-    local line, err, partial = sock:receive("*l")
-    if line == LINE then
-      got = got + 1
-      return 1
-    end
-    if line or err ~= "closed" or partial ~= "" then
-      fail("receive", line or (err .. " after " .. #partial .. " bytes"))
-    end
-    sock:close()
-    sock = nil
-    if got ~= STREAM then
-      fail("stream", got .. " lines, expecting " .. STREAM)
-    end
-    return 0
+    return 0, true
   end
 end
 
+local function streams(new_socket, port, luasocket)
+  local harness = require "harness"
+  return harness.streams(harness.opener(new_socket, port, TIMEOUT_MS, luasocket, fail),
+                         start, STREAM, "lines", fail)
+end
+
 function W.new(tcp, _, port)
-  return streams(require("harness").opener(tcp, port, TIMEOUT_MS, false, fail))
+  return streams(tcp, port, false)
 end
 
 function W.luasocket(socket, _, port)
-  return streams(require("harness").opener(socket, port, TIMEOUT_MS, true, fail))
+  return streams(socket, port, true)
 end
 
 if ngx then

@@ -24,35 +24,23 @@ local function fail(what, err)
   error("w4_until: " .. what .. ": " .. tostring(err), 0)
 end
 
-local function request(sock)
-  local ok, err = sock:send("UNTIL " .. STREAM .. "\r\n")
-  if not ok then fail("send", err) end
-  return sock
-end
-
--- open(): a new connected socket; reader(sock): the iterator of its body.
--- The calls in between are the same on all three sockets.
-local function streams(open, reader)
-  local sock, read, got
-  return function()
-    if not sock then
-      sock = request(open())
-      read = reader(sock)
-      got = 0
+-- reader(sock): the iterator of a body. The calls in between are the same
+-- on all three sockets.
+local function streams(new_socket, port, luasocket, reader)
+  local harness = require "harness"
+  local function start(sock)
+    local ok, err = sock:send("UNTIL " .. STREAM .. "\r\n")
+    if not ok then fail("send", err) end
+    local read = reader(sock)
+    return function()
+      local data, rerr = read(CHUNK)
+      if data then return #data end
+      if rerr then fail("reader", rerr) end
+      return 0, true
     end
-    local data, err = read(CHUNK)
-    if data then
-      got = got + #data
-      return #data
-    end
-    if err then fail("reader", err) end
-    sock:close()
-    sock = nil
-    if got ~= STREAM then
-      fail("stream", got .. " bytes, expecting " .. STREAM)
-    end
-    return 0
   end
+  return harness.streams(harness.opener(new_socket, port, TIMEOUT_MS, luasocket, fail),
+                         start, STREAM, "bytes", fail)
 end
 
 local function receiveuntil(sock)
@@ -62,7 +50,7 @@ local function receiveuntil(sock)
 end
 
 function W.new(tcp, _, port)
-  return streams(require("harness").opener(tcp, port, TIMEOUT_MS, false, fail), receiveuntil)
+  return streams(tcp, port, false, receiveuntil)
 end
 
 -- The reader over LuaSocket: what receive(CHUNK) brought and no call took
@@ -98,8 +86,7 @@ local function luasocket_reader(sock)
 end
 
 function W.luasocket(socket, _, port)
-  return streams(require("harness").opener(socket, port, TIMEOUT_MS, true, fail),
-                 luasocket_reader)
+  return streams(socket, port, true, luasocket_reader)
 end
 
 if ngx then
