@@ -684,7 +684,7 @@ static int tcp_setkeepalive(lua_State *L)
     t = tcp_check(L);
     timeout = opt_integer(L, 2, DEFAULT_KEEPALIVE_MS);
     size = opt_integer(L, 3, DEFAULT_POOL_SIZE);
-    if (!connected(t) || t->c.read_done || t->c.write_done)
+    if (tcp_half_closed(t))
         return push_closed(L);
     /* nginx knows from epoll that the peer closed; we ask the kernel */
     state = conn_idle_state(&t->c);

@@ -47,6 +47,12 @@ tcp_t *tcp_check(lua_State *L);
 long tcp_effective(long timeout_ms);
 /* Pushes nil and the text of an error status; returns 2. */
 int tcp_push_error(lua_State *L, int rc);
+/* No connection, or one whose read or write side ended: for the methods
+ * that need both sides (sslhandshake, settrustedstore, setkeepalive). */
+static inline int tcp_half_closed(const tcp_t *t)
+{
+    return t->c.fd < 0 || t->c.read_done || t->c.write_done;
+}
 /* Closes the socket's connection, if any, and lets its pool know. */
 void tcp_release(tcp_t *t);
 

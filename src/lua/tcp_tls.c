@@ -246,7 +246,7 @@ int tcp_sslhandshake(lua_State *L)
 
     if (!t->created)
         return luaL_error(L, "socket is never created nor connected");
-    if (t->c.fd < 0 || t->c.read_done || t->c.write_done)
+    if (tcp_half_closed(t))
         return tcp_push_error(L, ERR_CLOSED);
     if (t->c.tls.ssl != NULL)
         return reuse_handshake(L, t, hs.server_name, hs.verify, want_session,
@@ -405,7 +405,7 @@ int tcp_settrustedstore(lua_State *L)
     const char *pem;
 
     lua_settop(L, 2);
-    if (t->c.fd < 0 || t->c.read_done || t->c.write_done)
+    if (tcp_half_closed(t))
         return tcp_push_error(L, ERR_CLOSED);
     if (t->c.tls.ssl != NULL) {
         lua_pushnil(L);
