@@ -1,6 +1,9 @@
 /* The module table of resty.luasocket.native. */
 #define _GNU_SOURCE /* dladdr */
 #include "lua/compat.h"
+#include "lua/bitop.h"
+#include "lua/codec.h"
+#include "lua/re.h"
 #include "lua/tcp.h"
 #include "lua/udp.h"
 
@@ -9,6 +12,7 @@
 #include <dlfcn.h>
 #include <poll.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ngx.socket.tcp() and udp() take no arguments, and say so */
 static void check_no_args(lua_State *L)
@@ -53,6 +57,13 @@ static int native_now(lua_State *L)
     return 1;
 }
 
+/* ngx.worker.pid for plain Lua: this process */
+static int native_getpid(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)getpid());
+    return 1;
+}
+
 /* The library-wide TLS defaults (resty.luasocket's set_luasec_defaults
  * checks the table): true, or nil and why the context could not be made. */
 static int native_set_tls_defaults(lua_State *L)
@@ -84,6 +95,7 @@ static const luaL_Reg native_funcs[] = {
     {"sleep", native_sleep},
     {"set_tls_defaults", native_set_tls_defaults},
     {"now", native_now},
+    {"getpid", native_getpid},
     {NULL, NULL},
 };
 
@@ -117,5 +129,12 @@ int luaopen_resty_luasocket_native(lua_State *L)
     /* ngx.null is a NULL light userdata; plain Lua cannot make one */
     lua_pushlightuserdata(L, NULL);
     lua_setfield(L, -2, "null");
+    /* the parts of the plain-Lua ngx (resty.luasocket.ngx) written in C */
+    re_open(L);
+    lua_setfield(L, -2, "re");
+    codec_open(L);
+    lua_setfield(L, -2, "codec");
+    bitop_open(L);
+    lua_setfield(L, -2, "bit");
     return 1;
 }

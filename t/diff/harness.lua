@@ -77,6 +77,8 @@ end
 --                    or "label: ERR message"
 --   pack(...)        table of the values with their count (.n)
 --   sleep(seconds)   wait without touching sockets
+--   ngx              nginx's ngx, and natively resty.luasocket.ngx (the
+--                    plain-Lua stand-in), for the cases of its functions
 function M.context(tcp, port, path, emit, sleep)
   local ctx = { tcp = tcp, port = port, path = path, sleep = sleep,
                 pack = M.pack, fmt = M.fmt }

@@ -22,5 +22,7 @@ local function sleep(seconds)
 end
 
 local ctx = harness.context(native.tcp, tonumber(port), path, emit, sleep)
+-- the ngx stand-in cases (2xx): the plain-Lua ngx against nginx's own
+ctx.ngx = require "resty.luasocket.ngx"
 harness.run(".", name, ctx, emit)
 io.stdout:flush()

@@ -18,6 +18,7 @@ function M.handle()
   end
   local ctx = harness.context(ngx.socket.tcp, tonumber(args.port), args.path,
                               emit, ngx.sleep)
+  ctx.ngx = ngx
   harness.run(ngx.var.diff_root, name, ctx, emit)
   lines[#lines + 1] = ""
   ngx.print(table.concat(lines, "\n"))
