@@ -48,10 +48,10 @@ local _M = {
   sleep = native.sleep,
   re = require "resty.luasocket.ngx.re",
   ctx = {},
-  OK = 0, ERROR = -1, AGAIN = -2, DONE = -4, DECLINED = -5,
 }
 
-for _, part in ipairs({require "resty.luasocket.ngx.time",
+for _, part in ipairs({require "resty.luasocket.ngx.const",
+                       require "resty.luasocket.ngx.time",
                        require "resty.luasocket.ngx.args",
                        native.codec}) do
   for k, v in pairs(part) do
