@@ -158,6 +158,11 @@ void pool_set_tidy(pool_set_t *s, io_ms now)
     }
 }
 
+void pool_set_claim(pool_set_t *s)
+{
+    (void)forked_since(s);
+}
+
 pool_t *pool_find(pool_set_t *s, const char *key, size_t keylen)
 {
     pool_t *p;

@@ -51,6 +51,9 @@ void pool_set_init(pool_set_t *s);
  * until their last socket lets go. */
 void pool_set_close(pool_set_t *s);
 
+/* Makes the set this process's, when it is a child forked since the set
+ * was last used (the set has no pools, so nothing is closed). */
+void pool_set_claim(pool_set_t *s);
 /* Closes idle connections that expired, and, in a process forked since the
  * set was made, forgets the parent's idle connections (closing only this
  * process's copies of their descriptors). */

@@ -225,8 +225,13 @@ static pool_set_t *get_pool_set(lua_State *L, int tidy)
     /* a finalizer may connect while the state closes: no pools then */
     if (set == NULL || set->closed)
         return NULL;
+    /* a forked child must claim the set before its first pool is made,
+     * or the parent's mark would make the next tidy drop that pool's
+     * first idle connection */
     if (tidy && set->pools != NULL)
         pool_set_tidy(set, io_now());
+    else if (tidy)
+        pool_set_claim(set);
     return set;
 }
 

@@ -402,6 +402,49 @@ static void test_fork(void)
     close(pb);
 }
 
+/* A child whose parent never pooled: its first pool, made by a put, keeps
+ * its first idle connection through the next tidy once the child claimed
+ * the set (what the binding does before it makes a pool). */
+static void test_fork_first_pool(void)
+{
+    pool_set_t s;
+    pid_t pid;
+    int status = -1;
+
+    pool_set_init(&s);
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+        int code = 0, pa, a;
+        pool_t *p;
+        pool_set_claim(&s);
+        p = pool_create(&s, KEY("first"), 5, -1);
+        a = conn(&pa);
+        if (p == NULL || pool_put(p, a, &plain, 0, 0, "a", 0) != ERR_OK)
+            code |= 1;
+        pool_set_tidy(&s, io_now());
+        if (p == NULL || p->idle != 1 || !fd_is_open(a))
+            code |= 2;
+        _exit(code);
+    }
+    CHECK("fork, first pool: forked", pid > 0);
+    if (pid > 0) {
+        int i;
+        for (i = 0; i < 500; i++) {
+            if (waitpid(pid, &status, WNOHANG) == pid)
+                break;
+            poll(NULL, 0, 10);
+        }
+        if (i == 500) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+        }
+    }
+    CHECK("fork, first pool: the child's first idle connection stays pooled",
+          WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    pool_set_close(&s);
+}
+
 int main(void)
 {
     test_names();
@@ -411,5 +454,6 @@ int main(void)
     test_refs();
     test_peer_name();
     test_fork();
+    test_fork_first_pool();
     return check_report("keepalive pool");
 }
