@@ -21,8 +21,8 @@
 local socket = require "resty.luasocket"
 local native = require "resty.luasocket.native"
 
-local type, error, pcall, require, setmetatable, tostring =
-  type, error, pcall, require, setmetatable, tostring
+local type, error, pcall, require, setmetatable, tostring, rawget, pairs =
+  type, error, pcall, require, setmetatable, tostring, rawget, pairs
 local loadfile, setfenv = loadfile, setfenv -- setfenv: nil on 5.2+
 local concat = table.concat
 local package = package
@@ -114,6 +114,17 @@ local env = setmetatable({unpack = unpack or table.unpack},
                          {__index = _G})
 if in_nginx then
   env.coroutine = nginx_coroutine()
+elseif not coroutine.isyieldable then
+  -- Lua 5.1 has no isyieldable; clients written for LuaJIT may call it
+  local co = {}
+  for k, v in pairs(coroutine) do
+    co[k] = v
+  end
+  local running = coroutine.running
+  function co.isyieldable()
+    return running() ~= nil
+  end
+  env.coroutine = co
 end
 
 -- runs the module at path in env; level: where errors point
@@ -200,7 +211,7 @@ local function load(modname, level)
     error("module '" .. modname .. "' not found:"
           .. (err:find("^\n") and "" or "\n\t") .. tostring(err), level)
   end
-  if env.ngx == nil then
+  if rawget(env, "ngx") == nil then -- not _G's, inside nginx
     env.ngx = require "resty.luasocket.ngx"
   end
   return run(modname, path, level)

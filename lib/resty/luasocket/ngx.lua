@@ -18,6 +18,7 @@ local type, error, select, tostring, pairs, ipairs, rawset, setmetatable =
   type, error, select, tostring, pairs, ipairs, rawset, setmetatable
 local concat, unpack = table.concat, table.unpack or unpack
 local stdout, stderr = io.stdout, io.stderr
+local null = native.null
 
 local sockets = {
   tcp = socket.tcp, stream = socket.stream, udp = socket.udp,
@@ -44,7 +45,7 @@ end
 
 local _M = {
   socket = sockets,
-  null = native.null,
+  null = null,
   sleep = native.sleep,
   re = require "resty.luasocket.ngx.re",
   ctx = {},
@@ -99,6 +100,8 @@ local function write_all(out, ...)
       write_all(out, unpack(v))
     elseif v == nil then
       out[#out + 1] = "nil"
+    elseif v == null then
+      out[#out + 1] = "null"
     else
       out[#out + 1] = tostring(v)
     end
