@@ -50,8 +50,17 @@ local function new_tcp(phase, want, forced, when)
   return sock
 end
 
+-- what ngx_lua 0.10.23 allows: has_cosockets() must say the same
+local phase_has_cosockets = {
+  init = false, init_worker = false, set = false, rewrite = true,
+  access = true, content = true, header_filter = false, body_filter = false,
+  log = false, timer = true, exit_worker = false,
+}
+
 local function start(phase)
   made = { warn = 0, info = 0, phase = phase }
+  local want, got = phase_has_cosockets[phase], socket.has_cosockets()
+  check(got == want, phase .. ": has_cosockets() is " .. tostring(want), got)
 end
 
 local function finish()
