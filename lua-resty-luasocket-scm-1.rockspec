@@ -38,6 +38,12 @@ build = {
   install = {
     lua = {
       ["resty.luasocket"] = "lib/resty/luasocket.lua",
+      ["resty.luasocket.load"] = "lib/resty/luasocket/load.lua",
+      ["resty.luasocket.ngx"] = "lib/resty/luasocket/ngx.lua",
+      ["resty.luasocket.ngx.args"] = "lib/resty/luasocket/ngx/args.lua",
+      ["resty.luasocket.ngx.const"] = "lib/resty/luasocket/ngx/const.lua",
+      ["resty.luasocket.ngx.re"] = "lib/resty/luasocket/ngx/re.lua",
+      ["resty.luasocket.ngx.time"] = "lib/resty/luasocket/ngx/time.lua",
       ["resty.socket"] = "lib/resty/socket.lua",
     },
     lib = {
