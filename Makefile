@@ -37,6 +37,9 @@ MODULE  := $(OUT)/resty/luasocket/native.so
 LUA_CFLAGS ?= $(shell pkg-config --cflags $(LUA_PC))
 SSL_CFLAGS ?= $(shell pkg-config --cflags openssl)
 SSL_LIBS ?= $(shell pkg-config --libs openssl)
+# PCRE2 (ngx.re of the plain-Lua ngx): everything that links src/core
+PCRE_CFLAGS ?= $(shell pkg-config --cflags libpcre2-8)
+PCRE_LIBS ?= $(shell pkg-config --libs libpcre2-8)
 
 .PHONY: all module all-luas peer test test-c demo deps lint asan valgrind bench \
         fuzz clean print-luas print-lua
@@ -47,8 +50,9 @@ module: $(MODULE)
 
 $(MODULE): $(CORE_SRC) $(LUA_SRC) $(HDRS) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) $(SSL_CFLAGS) -Isrc \
-	    -shared -o $@ $(CORE_SRC) $(LUA_SRC) $(LDFLAGS_ALL) $(SSL_LIBS)
+	$(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) $(SSL_CFLAGS) $(PCRE_CFLAGS) -Isrc \
+	    -shared -o $@ $(CORE_SRC) $(LUA_SRC) $(LDFLAGS_ALL) $(SSL_LIBS) \
+	    $(PCRE_LIBS)
 
 all-luas:
 	@for l in $(LUAS_FOUND); do $(MAKE) --no-print-directory LUA=$$l module || exit 1; done
@@ -65,7 +69,8 @@ TEST_C_BIN := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(TEST_C_SRC))
 $(BUILD)/tests/%: tests/c/%.c $(CORE_SRC) $(HDRS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -pthread -Isrc \
-	    $(SSL_CFLAGS) -o $@ $< $(CORE_SRC) $(SSL_LIBS)
+	    $(SSL_CFLAGS) $(PCRE_CFLAGS) -o $@ $< $(CORE_SRC) $(SSL_LIBS) \
+	    $(PCRE_LIBS)
 
 test-c: $(TEST_C_BIN)
 
@@ -100,14 +105,21 @@ asan: peer
 	LUA_CPATH="build/asan/$(SAN_LUA)/?.so;;" $(SAN_LUA) spec/run.lua
 
 # The spec suite under valgrind memcheck: any error or definite leak fails.
+# One suppression: PCRE2's JIT code (no object: "???") scans with aligned
+# 16-byte loads that may cover bytes past the subject's end in its last
+# block, which cannot fault and whose lanes it masks off, but valgrind
+# counts as branching on uninitialised memory.
 VG_LUA ?= lua5.4
+VG_SUPP := $(BUILD)/pcre2-jit.supp
 valgrind: peer
 	@$(MAKE) --no-print-directory module LUA=$(VG_LUA)
+	@printf '{\n  pcre2-jit-aligned-loads\n  Memcheck:Cond\n  obj:???\n}\n' \
+	    > $(VG_SUPP)
 	LUA_PATH="lib/?.lua;lib/?/init.lua;spec/?.lua;;" \
 	LUA_CPATH="build/$(VG_LUA)/?.so;;" \
 	valgrind -q --leak-check=full --show-leak-kinds=definite \
 	    --errors-for-leak-kinds=definite --error-exitcode=99 \
-	    $(VG_LUA) spec/run.lua
+	    --suppressions=$(VG_SUPP) $(VG_LUA) spec/run.lua
 
 # libFuzzer targets (fuzz/README.md): each built with clang, ASan and UBSan,
 # then run for FUZZ_SECONDS on a scratch copy of its seed corpus, after its
@@ -127,7 +139,8 @@ $(BUILD)/fuzz/payload: fuzz/payload.c src/lua/payload.c $(HDRS) Makefile
 	    src/lua/payload.c $(LUA54_LIBS) -lm
 $(BUILD)/fuzz/%: fuzz/%.c fuzz/stream.h $(CORE_SRC) $(HDRS) Makefile
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) $(SSL_CFLAGS) -o $@ $< $(CORE_SRC) $(SSL_LIBS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(SSL_CFLAGS) $(PCRE_CFLAGS) -o $@ $< \
+	    $(CORE_SRC) $(SSL_LIBS) $(PCRE_LIBS)
 
 fuzz: $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_BUILD=$(BUILD)/fuzz \

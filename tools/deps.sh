@@ -19,6 +19,8 @@ packages=(
   lua5.3 liblua5.3-dev lua5.4 liblua5.4-dev
   # build and test tools
   gcc clang make pkg-config libssl-dev valgrind lua-check luarocks
+  # PCRE2, for ngx.re of the plain-Lua ngx
+  libpcre2-dev
   # make fuzz: libFuzzer and the sanitizer runtimes of clang (only a
   # recommendation of clang's, so not installed with it here)
   libclang-rt-dev

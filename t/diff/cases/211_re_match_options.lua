@@ -1,0 +1,90 @@
+-- peer: none
+-- ngx.re.match's options: every letter ngx_lua knows, their mixtures, the
+-- empty string, nil and false, a table, and unknown letters (an error).
+local ctx = ...
+local re, fmt, say, pack = ctx.ngx.re, ctx.fmt, ctx.say, ctx.pack
+-- Captures tables print with their keys sorted (numbers first). PCRE's own
+-- words and error codes are masked: Debian's nginx runs PCRE1, we run PCRE2
+-- (spec/re_spec.lua checks our exact strings). Raised errors lose their
+-- position (ours come from C, lua-resty-core's from its Lua lines).
+-- Iterators (callable tables, and so lua-resty-core's) print as such.
+local function value(v)
+  if type(v) == "string" then
+    v = v:gsub("^pcre2?_compile%(%) failed: .*", "pcre_compile() failed: ...")
+         :gsub("^pcre_exec%(%) failed: %-%d+$", "pcre_exec() failed: N")
+         :gsub("table: 0x%x+", "table: ADDR")
+    return fmt(v)
+  elseif type(v) ~= "table" then
+    return fmt(v)
+  elseif getmetatable(v) then
+    return "iterator"
+  end
+  local keys, out = {}, {}
+  for k in pairs(v) do keys[#keys + 1] = k end
+  table.sort(keys, function(a, b)
+    if type(a) ~= type(b) then return type(a) == "number" end
+    return a < b
+  end)
+  for i, k in ipairs(keys) do out[i] = fmt(k) .. "=" .. value(v[k]) end
+  return "{" .. table.concat(out, " ") .. "}"
+end
+-- run(label, f): f returns pack(call); prints the values or the error
+local function run(label, f)
+  local ok, res = pcall(f)
+  if not ok then
+    res = tostring(res):gsub("^[^:]*:%d+: ", ""):gsub("0x%x+", "ADDR")
+    return say(label, ": ERR ", res)
+  end
+  local out = {}
+  for i = 1, res.n do out[i] = value(res[i]) end
+  say(label, ": ", res.n == 0 and "(nothing)" or table.concat(out, ", "))
+end
+local cases = {
+  { "ABC", "b", "i" },
+  { "ABC", "b", "" },
+  { "a\nb", "^b", "m" },
+  { "a\nb", "^b", nil },
+  { "a\nb", "a$", "m" },
+  { "a\nb", "a.b", "s" },
+  { "a\nb", "a.b", nil },
+  { "ab", "a b # comment", "x" },
+  { "ab", "a\\ b", "x" },
+  { "xab", "a", "a" },
+  { "abx", "a", "a" },
+  { "\228\184\173x", "^.", "u" },
+  { "\228\184\173x", "^.", nil },
+  { "\228\184\173x", "^.", "U" },
+  { "\228\184\173\228\184\173", "\\x{4e2d}+", "u" },
+  { "a", "\\u0061", "J" },
+  { "ab", "[]", "J" },
+  { "ab", "(x)?\\1a", "J" },
+  { "ab", "(x)?\\1a", nil },
+  { "abc", "b+", "j" },
+  { "abc", "b+", "o" },
+  { "abc", "b+", "jo" },
+  { "ABC", "b", "ijo" },
+  { "abcabc", "a.*c|a", "d" },
+  { "abcabc", "a.*?c", "d" },
+  { "abcabc", "(a)(b)", "d" },
+  { "abcabc", "(?<n>a)(b)", "d" },
+  { "ab", "(?<x>a)(?<x>b)", "D" },
+  { "ABC", "b", "iiii" },
+  { "abc", "b", false },
+  { "abc", "b", {} },
+  { "a b", "A B", "ix" },
+  { "x\nAB", "^a.", "ims" },
+}
+for i, c in ipairs(cases) do
+  run("match #" .. i .. " (" .. fmt(c[3]) .. ")", function()
+    return pack(re.match(c[1], c[2], c[3]))
+  end)
+end
+
+-- unknown letters raise, naming the first one and all of them
+for _, o in ipairs({ "Z", "iZq", "g", "I", " ", "i-", "O", "ox" }) do
+  run("match opts " .. fmt(o), function() return pack(re.match("ox", "x", o)) end)
+  run("find opts " .. fmt(o), function() return pack(re.find("ox", "x", o)) end)
+  run("gmatch opts " .. fmt(o), function() return pack(re.gmatch("ox", "x", o)) end)
+  run("sub opts " .. fmt(o), function() return pack(re.sub("ox", "x", "y", o)) end)
+  run("gsub opts " .. fmt(o), function() return pack(re.gsub("ox", "x", "y", o)) end)
+end
