@@ -69,7 +69,9 @@ for s in $suites; do
         run_suite "phase: nginx" bash t/phase/run.sh
         ;;
     clients)
-        run_suite "clients: lua-resty clients in nginx" bash t/clients/run.sh
+        # shellcheck disable=SC2086 # one argument per interpreter
+        run_suite "clients: unmodified lua-resty clients in nginx phases and plain Lua" \
+            sh t/clients/run.sh $LUAS
         ;;
     fork)
         [ -f t/fork/run.sh ] && run_suite "fork: pools across fork" bash t/fork/run.sh

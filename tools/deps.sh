@@ -26,8 +26,10 @@ packages=(
   libclang-rt-dev
   redis-server curl ca-certificates procps
   # unmodified lua-resty clients and their servers, for spec/clients_spec.lua
-  # and t/clients (nginx/redis.lua and nginx/memcached.lua in /usr/share/lua/5.1)
-  lua-nginx-redis lua-nginx-memcached memcached
+  # and t/clients (nginx/*.lua in /usr/share/lua/5.1); dnsmasq-base is the
+  # DNS server without a system service
+  lua-nginx-redis lua-nginx-memcached lua-nginx-dns lua-nginx-websocket
+  lua-nginx-redis-connector memcached dnsmasq-base
   # make bench: the LuaSocket columns, and the plot
   lua-socket gnuplot-nox
 )

@@ -168,16 +168,19 @@ pick_port() { port=$(random_port); }
 
 url=""
 port=""
+port2=""
 # ready: does nginx answer? alive: is it running? ready_or_dead: either way, done waiting
 ready() { curl -s -o /dev/null --max-time 2 "$url/ready"; }
 alive() { kill -0 "$nginx_pid" 2>/dev/null; }
 ready_or_dead() { ready || ! alive; }
 
 # start_nginx TEMPLATE [FILE...]: nginx under $dir, its nginx.conf TEMPLATE
-# with @USER@ @MODULES@ @PREFIX@ @ROOT@ @PORT@ filled in, on 127.0.0.1:$port;
-# sets $port, $url and $nginx_pid. Empties error.log and each FILE before a
-# try; up to 5 tries, another only while the port was in use, each waiting
-# at most 10 s. On failure one failed test "nginx started", and status 1.
+# with @USER@ @MODULES@ @PREFIX@ @ROOT@ @PORT@ @PORT2@ filled in, on
+# 127.0.0.1:$port (and $port2, a second port for a template that needs
+# one); sets $port, $port2, $url and $nginx_pid. Empties error.log and each
+# FILE before a try; up to 5 tries, another only while a port was in use,
+# each waiting at most $nginx_start_wait seconds (default 10). On failure
+# one failed test "nginx started", and status 1.
 start_nginx() {
   template=$1; shift
   # as root, nginx would run its workers as nobody, who may not read this tree
@@ -185,15 +188,17 @@ start_nginx() {
   [ "$(id -u)" -eq 0 ] && user_line="user root root;"
   for _ in 1 2 3 4 5; do
     pick_port || continue
+    port2=$(random_port)
+    [ "$port2" != "$port" ] || continue
     url="http://127.0.0.1:$port"
     sed -e "s|@USER@|$user_line|" -e "s|@MODULES@|$modules|g" \
         -e "s|@PREFIX@|$dir|g" -e "s|@ROOT@|$root|g" -e "s|@PORT@|$port|g" \
-        "$template" >"$dir/nginx.conf"
+        -e "s|@PORT2@|$port2|g" "$template" >"$dir/nginx.conf"
     : >"$dir/logs/error.log"
     for f in "$@"; do : >"$f"; done
     "$nginx_bin" -p "$dir" -c "$dir/nginx.conf" >"$dir/logs/stderr" 2>&1 &
     nginx_pid=$!
-    wait_for 10 ready_or_dead
+    wait_for "${nginx_start_wait:-10}" ready_or_dead
     if alive && ready; then return 0; fi
     stop_pid "$nginx_pid"
     nginx_pid=""

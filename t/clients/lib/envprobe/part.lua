@@ -1,0 +1,2 @@
+-- envprobe.part: required by envprobe; shares its environment
+return {ngx = ngx, tcp = ngx.socket.tcp}
