@@ -105,16 +105,11 @@ asan: peer
 	LUA_CPATH="build/asan/$(SAN_LUA)/?.so;;" $(SAN_LUA) spec/run.lua
 
 # The spec suite under valgrind memcheck: any error or definite leak fails.
-# One suppression: PCRE2's JIT code (no object: "???") scans with aligned
-# 16-byte loads that may cover bytes past the subject's end in its last
-# block, which cannot fault and whose lanes it masks off, but valgrind
-# counts as branching on uninitialised memory.
+# Suppressions (tests/valgrind.supp): PCRE2 JIT code's aligned over-reads.
 VG_LUA ?= lua5.4
-VG_SUPP := $(BUILD)/pcre2-jit.supp
+VG_SUPP := tests/valgrind.supp
 valgrind: peer
 	@$(MAKE) --no-print-directory module LUA=$(VG_LUA)
-	@printf '{\n  pcre2-jit-aligned-loads\n  Memcheck:Cond\n  obj:???\n}\n' \
-	    > $(VG_SUPP)
 	LUA_PATH="lib/?.lua;lib/?/init.lua;spec/?.lua;;" \
 	LUA_CPATH="build/$(VG_LUA)/?.so;;" \
 	valgrind -q --leak-check=full --show-leak-kinds=definite \
