@@ -327,6 +327,20 @@ static void test_peer_name(void)
     close(pa);
 }
 
+/* The child's exit status, waiting at most 5 s (then it is killed). */
+static int wait_child(pid_t pid)
+{
+    int i, status = -1;
+    for (i = 0; i < 500; i++) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return status;
+        poll(NULL, 0, 10);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return status;
+}
+
 /* After fork() the child forgets the parent's idle connections, closing
  * only its own copies: the parent's connections stay open and healthy. */
 static void test_fork(void)
@@ -365,18 +379,8 @@ static void test_fork(void)
         _exit(code);
     }
     CHECK("fork: forked", pid > 0);
-    if (pid > 0) {
-        int i;
-        for (i = 0; i < 500; i++) {
-            if (waitpid(pid, &status, WNOHANG) == pid)
-                break;
-            poll(NULL, 0, 10);
-        }
-        if (i == 500) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-        }
-    }
+    if (pid > 0)
+        status = wait_child(pid);
     CHECK("fork: the child forgot the parent's idle connections",
           WIFEXITED(status) && WEXITSTATUS(status) == 0);
     if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
@@ -428,18 +432,8 @@ static void test_fork_first_pool(void)
         _exit(code);
     }
     CHECK("fork, first pool: forked", pid > 0);
-    if (pid > 0) {
-        int i;
-        for (i = 0; i < 500; i++) {
-            if (waitpid(pid, &status, WNOHANG) == pid)
-                break;
-            poll(NULL, 0, 10);
-        }
-        if (i == 500) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-        }
-    }
+    if (pid > 0)
+        status = wait_child(pid);
     CHECK("fork, first pool: the child's first idle connection stays pooled",
           WIFEXITED(status) && WEXITSTATUS(status) == 0);
     pool_set_close(&s);

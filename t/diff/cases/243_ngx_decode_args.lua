@@ -5,25 +5,7 @@
 local ctx = ...
 local ngx, P = ctx.ngx, ctx.pack
 
-local function show_args(t)
-  if type(t) ~= "table" then return ctx.fmt(t) end
-  local keys = {}
-  for k in pairs(t) do keys[#keys + 1] = k end
-  table.sort(keys)
-  local out = {}
-  for _, k in ipairs(keys) do
-    local v = t[k]
-    if type(v) == "table" then
-      local items = {}
-      for i = 1, #v do items[i] = ctx.fmt(v[i]) end
-      v = "{" .. table.concat(items, ", ") .. "}"
-    else
-      v = ctx.fmt(v)
-    end
-    out[#out + 1] = ctx.fmt(k) .. "=" .. v
-  end
-  return "{" .. table.concat(out, ", ") .. "}"
-end
+local show_args = ctx.lib("ngx_cases").show_args
 
 local inputs = {
   "", "a", "a=", "=b", "=", "==", "a=b", "a=b&a=c", "a&a", "a=1&a",

@@ -5,42 +5,9 @@
 local ctx = ...
 local ngx = ctx.ngx
 
-local seed = 230247
-local function rnd(n)
-  seed = (seed * 16807) % 2147483647
-  return seed % n
-end
-local function random_string(alphabet, max)
-  local t = {}
-  for i = 1, rnd(max + 1) do
-    local k = rnd(#alphabet) + 1
-    t[i] = alphabet:sub(k, k)
-  end
-  return table.concat(t)
-end
-local function random_bytes(max)
-  local t = {}
-  for i = 1, rnd(max + 1) do t[i] = string.char(rnd(256)) end
-  return table.concat(t)
-end
-local function show_args(t)
-  local keys = {}
-  for k in pairs(t) do keys[#keys + 1] = k end
-  table.sort(keys)
-  local out = {}
-  for _, k in ipairs(keys) do
-    local v = t[k]
-    if type(v) == "table" then
-      local items = {}
-      for i = 1, #v do items[i] = ctx.fmt(v[i]) end
-      v = "{" .. table.concat(items, ",") .. "}"
-    else
-      v = ctx.fmt(v)
-    end
-    out[#out + 1] = ctx.fmt(k) .. "=" .. v
-  end
-  return "{" .. table.concat(out, ",") .. "}"
-end
+local lib = ctx.lib("ngx_cases")
+local r, show_args = lib.random(230247), lib.show_args
+local rnd, random_string, random_bytes = r.int, r.string, r.bytes
 
 local lines = {}
 local function emit(s)

@@ -6,24 +6,8 @@
 local ctx = ...
 local ngx = ctx.ngx
 
-local seed = 230248
-local function rnd(n)
-  seed = (seed * 16807) % 2147483647
-  return seed % n
-end
-local function random_string(alphabet, max)
-  local t = {}
-  for i = 1, rnd(max + 1) do
-    local k = rnd(#alphabet) + 1
-    t[i] = alphabet:sub(k, k)
-  end
-  return table.concat(t)
-end
-local function random_bytes(max)
-  local t = {}
-  for i = 1, rnd(max + 1) do t[i] = string.char(rnd(256)) end
-  return table.concat(t)
-end
+local r = ctx.lib("ngx_cases").random(230248)
+local random_string, random_bytes = r.string, r.bytes
 
 local lines = {}
 local function emit(s)
