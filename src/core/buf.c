@@ -9,10 +9,12 @@ void rbuf_init(rbuf_t *b)
     b->data = NULL;
     b->start = b->end = b->cap = 0;
     b->chunk = RBUF_CHUNK;
+    b->offset = 0;
 }
 
 void rbuf_free(rbuf_t *b)
 {
+    b->offset += rbuf_len(b);
     free(b->data);
     b->data = NULL;
     b->start = b->end = b->cap = 0;
@@ -53,6 +55,7 @@ int rbuf_reserve(rbuf_t *b, size_t want)
 
 void rbuf_consume(rbuf_t *b, size_t n)
 {
+    b->offset += n;
     b->start += n;
     if (b->start == b->end)
         b->start = b->end = 0;

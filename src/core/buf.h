@@ -4,6 +4,7 @@
 #define LRLS_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* What one refill asks the kernel for, at least, unless set otherwise
  * (rbuf_t.chunk; native.set_buffer_size). */
@@ -18,6 +19,11 @@ typedef struct {
     char *data;
     size_t start, end, cap;
     size_t chunk; /* the refill size; kept by rbuf_free */
+    /* The stream offset of data[start]: every byte consumed or thrown away
+     * since rbuf_init. Kept by rbuf_free, so that an offset never names
+     * two bytes, even across connections: a reader that remembers where it
+     * was (a receiveuntil iterator) sees what others took meanwhile. */
+    uint64_t offset;
 } rbuf_t;
 
 void rbuf_init(rbuf_t *b);
