@@ -1,14 +1,18 @@
 /* The receiveuntil matcher, checked against a naive search at two levels.
  *
- * 1. until_find alone, used as conn_recv_until uses it: the stream arrives
- *    in the chunks the input chooses, each search resumes at the `hold` of
- *    the previous one, each match consumes through the pattern. Every
- *    match offset and every hold must be the naive answer, and starting
- *    the search anywhere before the first candidate must not change it.
+ * 1. until_find and until_drop alone, used as conn_recv_until uses them:
+ *    the stream arrives in the chunks the input chooses; one search state
+ *    sees every chunk, another sees the same bytes split at other points;
+ *    each match consumes through the pattern, and between chunks the input
+ *    consumes more (the bytes before a partial match, some of them, or
+ *    part of the partial match too). Every match, every held partial
+ *    match and every state left by a drop must be the naive answer, and
+ *    the two states must agree: how the bytes arrive changes nothing.
  * 2. conn_recv_until over a socketpair (see stream.h), with sized and
- *    unsized reads, inclusive or not, mixed with size and line reads and
- *    with the peer closing: data, status and consumption of every call
- *    against the rules of conn.h.
+ *    unsized reads, inclusive or not, by two iterators (the second one's
+ *    pattern is the second half of the first), mixed with size and line
+ *    reads and with the peer closing: data, status and consumption of
+ *    every call against the rules of conn.h.
  *
  * Input: flags, pattern length, pattern, then operations (see run_ops). */
 #include "stream.h"
@@ -78,21 +82,63 @@ FUZZ_UNTRACED static size_t naive_hold(const char *pat, size_t m,
     return n;
 }
 
-/* ---- level 1: until_find over chunks ----------------------------------- */
+/* ---- level 1: until_find and until_drop over pieces ------------------- */
+
+/* Whether a search of d[0..n) that ended in state *s, saying `hit`, gives
+ * the naive answer: the first match, or else the longest partial match at
+ * the end. No match starts before `skip`. */
+FUZZ_UNTRACED static int naive_agrees(const char *pat, size_t m,
+                                      const char *d, size_t n, size_t skip,
+                                      const until_scan_t *s, int hit)
+{
+    long want = naive_find(pat, m, d, n, skip);
+    if (want >= 0)
+        return hit && s->pos == (size_t)want + m && s->matched == m;
+    return !hit && s->pos == n
+           && until_start(s) == naive_hold(pat, m, d, n);
+}
 
 typedef struct {
     const until_t *m;
     const char *pat;
     size_t plen;
-    char *buf;     /* the whole stream so far */
+    char *buf;        /* the whole stream so far */
     size_t len, cap;
-    size_t start;  /* consumed through the last match */
-    size_t from;   /* where the next search resumes, relative to start */
-    size_t naive;  /* offsets below it the naive search already rejected */
-    uint8_t salt;  /* picks the extra `from` values */
+    size_t start;     /* consumed so far */
+    until_scan_t one; /* searched after every chunk */
+    until_scan_t two; /* searched at points of its own as well */
+    size_t naive;     /* no match starts before it (relative to start) */
 } finder_t;
 
-FUZZ_UNTRACED static void finder_feed(finder_t *f, const char *p, size_t n)
+/* Consumes n bytes: both states must then be where a fresh search of the
+ * bytes they had scanned and that are left would be. */
+FUZZ_UNTRACED static void finder_drop(finder_t *f, size_t n)
+{
+    until_scan_t *sc[2];
+    int k;
+
+    f->start += n;
+    f->naive = f->naive > n ? f->naive - n : 0;
+    sc[0] = &f->one;
+    sc[1] = &f->two;
+    for (k = 0; k < 2; k++) {
+        until_drop(f->m, sc[k], n);
+        stream_check(naive_agrees(f->pat, f->plen, f->buf + f->start,
+                                  sc[k]->pos, f->naive, sc[k],
+                                  sc[k]->matched == f->plen),
+                     "until_drop: the state left");
+    }
+}
+
+/* Appends p[0..n) to the stream and searches it as conn_recv_until does:
+ * a match consumes through the pattern and the search goes on after it.
+ * `split` (0..15): where the second state stops first, in sixteenths of
+ * what it has not scanned. `cut`, once no match is left: 0 consume
+ * nothing, 1 the bytes before the partial match (a timeout), 2 half of
+ * them (a sized read), 3 half of the partial match too (a size or line
+ * read, or another iterator). */
+FUZZ_UNTRACED static void finder_feed(finder_t *f, const char *p, size_t n,
+                                      unsigned split, unsigned cut)
 {
     if (f->len + n > f->cap) {
         size_t cap = f->cap;
@@ -109,32 +155,34 @@ FUZZ_UNTRACED static void finder_feed(finder_t *f, const char *p, size_t n)
 
     for (;;) {
         const char *d = f->buf + f->start;
-        size_t dn = f->len - f->start, hold = (size_t)-1, hold2 = (size_t)-1;
-        long want = naive_find(f->pat, f->plen, d, dn, f->naive);
-        size_t want_hold = naive_hold(f->pat, f->plen, d, dn);
-        /* the first offset that could start a match, full or partial */
-        size_t first = want >= 0 ? (size_t)want : want_hold;
-        /* a little before it: starting the search anywhere up to the
-         * first candidate must give the same answer (a little, so that
-         * a long stream with no match does not make this quadratic) */
-        size_t from2 = first - (size_t)(f->salt++) % (first < 256 ? first + 1
-                                                                  : 257);
-        long got = until_find(f->m, d, dn, f->from, &hold);
-        long got2 = until_find(f->m, d, dn, from2, &hold2);
+        size_t dn = f->len - f->start, at;
+        size_t mid = f->two.pos + (dn - f->two.pos) * split / 16;
+        int hit = until_find(f->m, &f->one, d, dn), hit2;
 
-        stream_check(f->from <= first, "the resume point skipped a match");
-        stream_check(got == want, "until_find: match offset");
-        stream_check(got2 == want, "until_find: match offset (other from)");
-        if (got < 0) {
-            stream_check(hold == want_hold, "until_find: hold");
-            stream_check(hold2 == want_hold, "until_find: hold (other from)");
-            f->from = hold;
+        stream_check(naive_agrees(f->pat, f->plen, d, dn, f->naive, &f->one,
+                                  hit), "until_find: match or hold");
+        hit2 = until_find(f->m, &f->two, d, mid);
+        stream_check(naive_agrees(f->pat, f->plen, d, mid, f->naive,
+                                  &f->two, hit2),
+                     "until_find: match or hold, split elsewhere");
+        hit2 = until_find(f->m, &f->two, d, dn);
+        stream_check(hit2 == hit && f->two.pos == f->one.pos
+                     && f->two.matched == f->one.matched,
+                     "until_find: the split changed the answer");
+        at = until_start(&f->one);
+        if (!hit) {
             f->naive = dn >= f->plen ? dn - f->plen + 1 : 0;
+            if (cut == 1)
+                finder_drop(f, at);
+            else if (cut == 2)
+                finder_drop(f, at / 2);
+            else if (cut == 3)
+                finder_drop(f, at + (dn - at + 1) / 2);
             return;
         }
-        f->start += (size_t)got + f->plen;
-        f->from = 0;
-        f->naive = 0;
+        finder_drop(f, at + f->plen);
+        stream_check(f->one.pos == 0 && f->two.pos == 0,
+                     "until_drop: a consumed match leaves nothing");
     }
 }
 
@@ -163,18 +211,26 @@ FUZZ_UNTRACED static int model_until(const stream_t *s, const char *pat,
     return 0;
 }
 
+/* A receiveuntil iterator: its pattern and its place in the stream. */
+typedef struct {
+    until_t *m;
+    const char *pat;
+    size_t plen;
+    conn_until_t at;
+} iter_t;
+
 /* One call of the receiveuntil iterator, core side. size 0 is unsized. */
-static void recv_until(stream_t *s, const until_t *m, const char *pat,
-                       size_t plen, int inclusive, size_t size)
+static void recv_until(stream_t *s, iter_t *it, int inclusive, size_t size)
 {
     conn_span_t got;
     expect_t want;
     int found = -1, want_found = 0;
-    int rc = conn_recv_until(&s->c, m, inclusive, size, stream_deadline(s),
-                             &got, &found);
+    int rc = conn_recv_until(&s->c, it->m, &it->at, inclusive, size,
+                             stream_deadline(s), &got, &found);
 
     if (!model_closed(s, &want))
-        want_found = model_until(s, pat, plen, inclusive, size, &want);
+        want_found = model_until(s, it->pat, it->plen, inclusive, size,
+                                 &want);
     stream_check(found == want_found, "recv_until: found");
     stream_settle(s, "recv_until", rc, &got, &want);
 }
@@ -216,13 +272,15 @@ FUZZ_UNTRACED static void gen_bulk(const finder_t *f, size_t k, size_t gap,
 }
 
 /* Operations, one byte each plus operands:
- *   o%4 0,1  write a chunk: length byte, then the bytes
- *   o%4 2    an until read; o&4: sized, size = 1 + next byte
+ *   o%4 0,1  write a chunk: length byte, then the bytes; level 1 splits
+ *            its search at o>>4 and consumes by (o>>2)%4 (finder_feed)
+ *   o%4 2    an until read; o&4: sized, size = 1 + next byte; o&8: by the
+ *            second iterator
  *   o%4 3    (o>>2)%4: 0 peer shuts its side, 1 size read (1 + byte),
  *            2 line read, 3 bulk write of (byte+1)*64 bytes: repeats of
  *            the pattern's first (byte % plen) bytes and o>>4 fillers */
-static void run_ops(input_t *in, stream_t *s, finder_t *f, int inclusive,
-                    int small)
+static void run_ops(input_t *in, stream_t *s, finder_t *f, iter_t *its,
+                    int inclusive, int small)
 {
     static char chunk[256 * 64];
     uint8_t o;
@@ -235,10 +293,10 @@ static void run_ops(input_t *in, stream_t *s, finder_t *f, int inclusive,
         case 1:
             n = gen_chunk(in, take0(in), small, f, chunk);
             w = stream_write(s, chunk, n);
-            finder_feed(f, chunk, w);
+            finder_feed(f, chunk, w, o >> 4, (o >> 2) % 4);
             break;
         case 2:
-            recv_until(s, f->m, f->pat, f->plen, inclusive,
+            recv_until(s, &its[(o >> 3) & 1], inclusive,
                        o & 4 ? (size_t)take0(in) + 1 : 0);
             break;
         default:
@@ -258,7 +316,7 @@ static void run_ops(input_t *in, stream_t *s, finder_t *f, int inclusive,
                 n = ((size_t)take0(in) + 1) * 64;
                 gen_bulk(f, k, (size_t)(o >> 4), filler, chunk, n);
                 w = stream_write(s, chunk, n);
-                finder_feed(f, chunk, w);
+                finder_feed(f, chunk, w, 0, 0);
             }
         }
     }
@@ -271,7 +329,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t flags, b;
     size_t plen, i;
     int inclusive, small;
-    until_t *m;
+    iter_t its[2];
     stream_t s;
     finder_t f;
 
@@ -285,20 +343,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* the pattern itself over 'a'..'c' when small */
         pat[i] = small ? (char)('a' + c % 3) : (char)c;
     }
-    m = until_new(pat, plen);
-    stream_check(m != NULL, "until_new");
+    memset(its, 0, sizeof its);
+    its[0].pat = pat;
+    its[0].plen = plen;
+    its[1].pat = pat + plen / 2;
+    its[1].plen = plen - plen / 2;
+    for (i = 0; i < 2; i++) {
+        its[i].m = until_new(its[i].pat, its[i].plen);
+        stream_check(its[i].m != NULL, "until_new");
+    }
 
     memset(&f, 0, sizeof f);
     f.cap = 4096;
     f.buf = malloc(f.cap);
     stream_check(f.buf != NULL, "out of memory");
-    f.m = m;
+    f.m = its[0].m;
     f.pat = pat;
     f.plen = plen;
-    f.salt = flags;
     stream_open(&s);
 
-    run_ops(&in, &s, &f, inclusive, small);
+    run_ops(&in, &s, &f, its, inclusive, small);
 
     /* the end of the stream: the next matches come out, then "closed"
      * with what precedes a trailing partial match (a few calls only: a
@@ -306,10 +370,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * seen them all) */
     stream_eof(&s);
     for (i = 0; i < 8 && !s.closed; i++)
-        recv_until(&s, m, pat, plen, inclusive, 0);
+        recv_until(&s, &its[0], inclusive, 0);
 
     stream_close(&s);
     free(f.buf);
-    free(m);
+    free(its[0].m);
+    free(its[1].m);
     return 0;
 }

@@ -269,22 +269,27 @@ int conn_recv_any(conn_t *c, size_t max, io_ms deadline, conn_span_t *out)
     return ERR_OK;
 }
 
-int conn_recv_until(conn_t *c, const until_t *m, int inclusive, size_t size,
-                    io_ms deadline, conn_span_t *out, int *found)
+int conn_recv_until(conn_t *c, const until_t *m, conn_until_t *u,
+                    int inclusive, size_t size, io_ms deadline,
+                    conn_span_t *out, int *found)
 {
-    size_t from = 0, hold;
+    uint64_t gone = c->rb.offset - u->base;
     int rc = check_open(c, out);
 
     *found = 0;
     if (rc != ERR_OK)
         return rc;
+    /* what was consumed since this reader's last call, by itself or by any
+     * other read, is no longer in the buffer */
+    until_drop(m, &u->scan, gone < u->scan.pos ? (size_t)gone : u->scan.pos);
+    u->base = c->rb.offset;
     for (;;) {
         const char *data = rbuf_ptr(&c->rb);
         size_t len = rbuf_len(&c->rb);
-        long pos = until_find(m, data, len, from, &hold);
+        int hit = until_find(m, &u->scan, data, len);
+        size_t at = until_start(&u->scan);
 
-        if (pos >= 0) {
-            size_t at = (size_t)pos;
+        if (hit) {
             /* like ngx_lua, a sized read stops once it has size bytes, even
              * when the pattern starts right after them */
             if (size > 0 && at >= size) {
@@ -295,14 +300,13 @@ int conn_recv_until(conn_t *c, const until_t *m, int inclusive, size_t size,
             span_set(out, data, inclusive ? at + m->len : at, at + m->len);
             return ERR_OK;
         }
-        if (size > 0 && hold >= size) {
+        if (size > 0 && at >= size) {
             span_set(out, data, size, size);
             return ERR_OK;
         }
-        from = hold;
         rc = fill(c, len > c->rb.chunk ? len : c->rb.chunk, deadline);
         if (rc != ERR_OK) {
-            span_set(out, rbuf_ptr(&c->rb), hold, hold);
+            span_set(out, rbuf_ptr(&c->rb), at, at);
             return failed(c, rc);
         }
     }

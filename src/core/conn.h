@@ -13,6 +13,8 @@
 #include "core/tls.h"
 #include "core/until.h"
 
+#include <stdint.h>
+
 typedef struct {
     int fd;          /* -1: no connection */
     tls_conn_t tls;  /* its TLS layer, once sslhandshake ran */
@@ -81,13 +83,23 @@ int conn_recv_line(conn_t *c, io_ms deadline, conn_span_t *out);
 int conn_recv_all(conn_t *c, io_ms deadline, conn_span_t *out);
 int conn_recv_any(conn_t *c, size_t max, io_ms deadline, conn_span_t *out);
 
+/* Where one receiveuntil reader is in the stream, kept by it from call to
+ * call (all zero at first): what it scanned stays scanned, even when other
+ * reads take bytes in between. */
+typedef struct {
+    until_scan_t scan; /* relative to the byte at stream offset `base` */
+    uint64_t base;
+} conn_until_t;
+
 /* Reads until the pattern. size == 0: the data before the pattern (and the
  * pattern itself when inclusive), *found = 1. size > 0: at most size bytes
  * of data before the pattern; *found says whether the pattern was reached.
  * On an error the partial data stops before a partly matched pattern, whose
- * bytes stay buffered for the next read (of any kind). */
-int conn_recv_until(conn_t *c, const until_t *m, int inclusive, size_t size,
-                    io_ms deadline, conn_span_t *out, int *found);
+ * bytes stay buffered for the next read (of any kind). `u` is this reader's
+ * place, for matcher m only. */
+int conn_recv_until(conn_t *c, const until_t *m, conn_until_t *u,
+                    int inclusive, size_t size, io_ms deadline,
+                    conn_span_t *out, int *found);
 
 /* Consumes what the span said to consume and gives back memory that one
  * large read grew. */

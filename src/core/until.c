@@ -1,41 +1,91 @@
 #include "core/until.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 until_t *until_new(const char *pat, size_t n)
 {
-    until_t *m = malloc(sizeof *m + n);
+    until_t *m;
+    unsigned char *copy;
+    size_t q, k;
+
+    /* header, border[0..n], then the pattern's n bytes: a size that
+     * would wrap around must fail here, not allocate a short block */
+    if (n == 0 || n > (SIZE_MAX - sizeof *m) / (sizeof m->border[0] + 1) - 1)
+        return NULL;
+    m = malloc(sizeof *m + (n + 1) * sizeof m->border[0] + n);
     if (m == NULL)
         return NULL;
+    copy = (unsigned char *)(m->border + n + 1);
+    memcpy(copy, pat, n);
     m->len = n;
-    m->first = (unsigned char)pat[0];
-    memcpy(m->pat, pat, n);
+    m->pat = copy;
+
+    /* border[q + 1] from border[q]: the longest border of pat[0..q + 1)
+     * extends some border of pat[0..q) by pat[q]; try them longest first.
+     * k grows by at most one per q and every step back shrinks it, so
+     * this is linear in n. */
+    m->border[0] = 0;
+    m->border[1] = 0;
+    k = 0;
+    for (q = 1; q < n; q++) {
+        while (k > 0 && copy[k] != copy[q])
+            k = m->border[k];
+        if (copy[k] == copy[q])
+            k++;
+        m->border[q + 1] = k;
+    }
     return m;
 }
 
-long until_find(const until_t *m, const char *data, size_t len, size_t from,
-                size_t *hold)
+int until_find(const until_t *m, until_scan_t *s, const char *data,
+               size_t len)
 {
-    size_t i = from;
+    const unsigned char *d = (const unsigned char *)data;
+    const unsigned char *pat = m->pat;
+    size_t i = s->pos, q = s->matched, n = m->len;
 
-    /* memchr skips to candidates at memory speed; only they are compared */
-    while (i < len) {
-        const char *p = memchr(data + i, m->first, len - i);
-        size_t rest;
-        if (p == NULL)
-            break;
-        i = (size_t)(p - data);
-        rest = len - i;
-        if (rest >= m->len) {
-            if (memcmp(p, m->pat, m->len) == 0)
-                return (long)i;
-        } else if (memcmp(p, m->pat, rest) == 0) {
-            *hold = i;
-            return -1;
+    /* Each byte is compared twice, amortized: matched grows by one per
+     * byte and every step back along the borders shrinks it. */
+    while (q < n && i < len) {
+        if (q == 0) {
+            /* nothing matched: memchr skips to the next candidate at
+             * memory speed, as most bytes of a normal stream are not one */
+            const unsigned char *p = memchr(d + i, pat[0], len - i);
+            if (p == NULL) {
+                i = len;
+                break;
+            }
+            i = (size_t)(p - d) + 1;
+            q = 1;
+        } else {
+            unsigned char c = d[i++];
+            while (q > 0 && pat[q] != c)
+                q = m->border[q];
+            if (pat[q] == c)
+                q++;
         }
-        i++;
     }
-    *hold = len;
-    return -1;
+    s->pos = i;
+    s->matched = q;
+    return q == n;
+}
+
+void until_drop(const until_t *m, until_scan_t *s, size_t n)
+{
+    size_t left;
+
+    if (n >= s->pos) {
+        s->pos = 0;
+        s->matched = 0;
+        return;
+    }
+    left = s->pos - n;
+    /* the scanned bytes left end with the last `left` bytes of
+     * pat[0..matched); the borders of pat[0..matched), longest first, are
+     * exactly its suffixes that are prefixes of the pattern */
+    while (s->matched > left)
+        s->matched = m->border[s->matched];
+    s->pos = left;
 }

@@ -30,6 +30,7 @@
 /* The iterator state of one receiveuntil() call. */
 typedef struct {
     until_t *m;
+    conn_until_t at; /* where the search is: no byte is scanned twice */
     int inclusive;
     int ended; /* a sized read reached the pattern: next call says nil */
 } tcp_until_t;
@@ -592,7 +593,7 @@ static int tcp_until_iter(lua_State *L)
         lua_pushnil(L);
         return 3;
     }
-    rc = conn_recv_until(&t->c, u->m, u->inclusive, (size_t)size,
+    rc = conn_recv_until(&t->c, u->m, &u->at, u->inclusive, (size_t)size,
                          io_deadline(tcp_effective(t->read_timeout)), &span,
                          &found);
     if (rc == ERR_OK && found && size > 0)
@@ -631,6 +632,7 @@ static int tcp_receiveuntil(lua_State *L)
     lua_pushvalue(L, 1);
     u = lua_newuserdata(L, sizeof *u);
     u->m = NULL;
+    memset(&u->at, 0, sizeof u->at);
     u->inclusive = inclusive;
     u->ended = 0;
     luaL_getmetatable(L, UNTIL_MT);
