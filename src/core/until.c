@@ -39,15 +39,22 @@ until_t *until_new(const char *pat, size_t n)
     return m;
 }
 
+/* How many bytes of a candidate one memcmp checks before the byte-by-byte
+ * search takes over: enough to reject most candidates of a normal stream
+ * at once, few enough that no byte is compared more than a few times. */
+#define UNTIL_PEEK 8
+
 int until_find(const until_t *m, until_scan_t *s, const char *data,
                size_t len)
 {
     const unsigned char *d = (const unsigned char *)data;
     const unsigned char *pat = m->pat;
     size_t i = s->pos, q = s->matched, n = m->len;
+    size_t peek = n < UNTIL_PEEK ? n : UNTIL_PEEK;
 
-    /* Each byte is compared twice, amortized: matched grows by one per
-     * byte and every step back along the borders shrinks it. */
+    /* Each byte is compared at most UNTIL_PEEK times by the memcmp of the
+     * candidates before it, and twice (amortized) below: matched grows by
+     * one per byte and every step back along the borders shrinks it. */
     while (q < n && i < len) {
         if (q == 0) {
             /* nothing matched: memchr skips to the next candidate at
@@ -57,8 +64,20 @@ int until_find(const until_t *m, until_scan_t *s, const char *data,
                 i = len;
                 break;
             }
-            i = (size_t)(p - d) + 1;
-            q = 1;
+            i = (size_t)(p - d);
+            if (len - i < peek) {
+                /* near the end: it may be a partial match */
+                i++;
+                q = 1;
+            } else if (memcmp(p, pat, peek) == 0) {
+                /* the earliest possible start: its match is the longest */
+                i += peek;
+                q = peek;
+            } else {
+                /* neither a match nor a partial match at the end can
+                 * start here: what follows is searched afresh */
+                i++;
+            }
         } else {
             unsigned char c = d[i++];
             while (q > 0 && pat[q] != c)
