@@ -115,14 +115,16 @@ local env = setmetatable({unpack = unpack or table.unpack},
 if in_nginx then
   env.coroutine = nginx_coroutine()
 elseif not coroutine.isyieldable then
-  -- Lua 5.1 has no isyieldable; clients written for LuaJIT may call it
+  -- Lua 5.1 and 5.2 have no isyieldable; clients written for LuaJIT may
+  -- call it. running() is nil in 5.1's main thread; 5.2 says it is main.
   local co = {}
   for k, v in pairs(coroutine) do
     co[k] = v
   end
   local running = coroutine.running
   function co.isyieldable()
-    return running() ~= nil
+    local thread, main = running()
+    return thread ~= nil and not main
   end
   env.coroutine = co
 end
