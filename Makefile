@@ -100,17 +100,18 @@ asan: peer
 	    OPT="-O1 -g" EXTRA_CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="$(SAN_FLAGS)"
 	LD_PRELOAD=$$($(CC) -print-file-name=libasan.so) \
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 SPEC_SCALE=16 \
 	LUA_PATH="lib/?.lua;lib/?/init.lua;spec/?.lua;;" \
 	LUA_CPATH="build/asan/$(SAN_LUA)/?.so;;" $(SAN_LUA) spec/run.lua
 
 # The spec suite under valgrind memcheck: any error or definite leak fails.
+# SPEC_SCALE=16 (here and under ASan): big inputs a sixteenth of their size.
 # Suppressions (tests/valgrind.supp): PCRE2 JIT code's aligned over-reads.
 VG_LUA ?= lua5.4
 VG_SUPP := tests/valgrind.supp
 valgrind: peer
 	@$(MAKE) --no-print-directory module LUA=$(VG_LUA)
-	LUA_PATH="lib/?.lua;lib/?/init.lua;spec/?.lua;;" \
+	SPEC_SCALE=16 LUA_PATH="lib/?.lua;lib/?/init.lua;spec/?.lua;;" \
 	LUA_CPATH="build/$(VG_LUA)/?.so;;" \
 	valgrind -q --leak-check=full --show-leak-kinds=definite \
 	    --errors-for-leak-kinds=definite --error-exitcode=99 \

@@ -3,6 +3,12 @@
 
 local M = {}
 
+-- SPEC_SCALE=N (make asan, make valgrind, the GC-stress runs): the tests
+-- with big inputs divide them by N, so that those runs check memory on the
+-- same paths in bounded time; what the sizes themselves prove (speed,
+-- limits) is checked at full size by the plain runs
+M.SCALE = math.max(1, math.floor(tonumber(os.getenv("SPEC_SCALE") or "") or 1))
+
 local PEER = "build/peer"
 local live = {}         -- pid -> peer, the ones not stopped yet
 local serial = 0

@@ -15,11 +15,11 @@
 local helper = require "helper"
 local pack = helper.pack
 
-local FLOOD = 8 * 1048576
+local FLOOD = math.floor(8 * 1048576 / helper.SCALE)
 local PLEN = 65536
 local NEAR = ("x"):rep(PLEN - 1) .. "y" -- the flood is "x": always a near-match
 local FAR = ("z"):rep(PLEN - 1) .. "y"  -- never starts in the flood
-local TIMEOUT = 3000                    -- ms; the flood takes milliseconds
+local TIMEOUT = 20000 -- ms; the flood takes milliseconds (seconds under valgrind)
 
 -- Reads a flood of `FLOOD` "x" with receiveuntil(pattern), calling the
 -- iterator with `size` (nil: no size) until it fails. Returns the CPU
@@ -74,9 +74,10 @@ describe("receiveuntil against a flood of near-matches", function()
     end)
 
     it("a long partial match held over many timeouts, then completed", function()
-        -- the pattern's first 65535 bytes arrive, then the peer stalls:
-        -- each call times out with nothing before the held partial match
-        local sock = helper.connected("flood:65535;sleep:1000;send:y;close", {timeout = 300})
+        -- the pattern's first 65535 bytes arrive, then the peer waits for
+        -- a byte of ours: each call times out with nothing before the held
+        -- partial match, however slowly the calls run
+        local sock = helper.connected("flood:65535;recv:1;send:y;close", {timeout = 300})
         local it = sock:receiveuntil(NEAR)
         assert.returns(pack(nil, "timeout", ""), it())
         sock:settimeout(1)
@@ -84,6 +85,7 @@ describe("receiveuntil against a flood of near-matches", function()
             assert.returns(pack(nil, "timeout", ""), it())
         end
         sock:settimeout(TIMEOUT)
+        assert.returns({1}, sock:send("!"))
         assert.returns({""}, it())
         assert.returns(pack(nil, "closed", ""), it())
     end)
@@ -93,11 +95,12 @@ describe("receiveuntil after other reads took part of a held partial match", fun
     it("what is left of it still counts, as far as it is a prefix", function()
         -- "aXaX" is held for "aXaXb"; receive(2) takes "aX", and the "aX"
         -- left is still the start of a match that "aXb" completes
-        local sock = helper.connected("send:--aXaX;sleep:600;send:aXb!;close", {timeout = 300})
+        local sock = helper.connected("send:--aXaX;recv:1;send:aXb!;close", {timeout = 300})
         local it = sock:receiveuntil("aXaXb")
         assert.returns(pack(nil, "timeout", "--"), it())
         assert.returns({"aX"}, sock:receive(2))
-        sock:settimeout(2000)
+        sock:settimeout(TIMEOUT)
+        assert.returns({1}, sock:send("!"))
         assert.returns({""}, it())
         assert.returns(pack(nil, "closed", "!"), it())
     end)
@@ -105,11 +108,12 @@ describe("receiveuntil after other reads took part of a held partial match", fun
     it("a reconnect forgets it: the new connection's bytes are matched afresh", function()
         -- the first connection leaves "-" held for "-X"; on the second one
         -- "aX" must not complete it
-        local sock, peer = helper.connected("send:aX-;sleep:400;send:X;close", {timeout = 200})
+        local sock, peer = helper.connected("send:aX-;recv:1;send:X;close", {timeout = 200})
         local it = sock:receiveuntil("-X")
         assert.returns(pack(nil, "timeout", "aX"), it())
-        sock:settimeout(2000)
+        sock:settimeout(TIMEOUT)
         assert.returns({1}, sock:connect("127.0.0.1", peer.port))
+        assert.returns({1}, sock:send("!"))
         assert.returns({"aX"}, it())
         assert.returns(pack(nil, "closed", ""), it())
     end)

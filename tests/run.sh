@@ -108,7 +108,7 @@ for s in $suites; do
     gcstress)
         for l in lua5.4 luajit; do
             run_suite "gcstress: spec with the collector at its most eager ($l)" \
-                lua_env "$l" env SPEC_GC_STRESS=1 "$l" spec/run.lua
+                lua_env "$l" env SPEC_GC_STRESS=1 SPEC_SCALE=16 "$l" spec/run.lua
         done
         ;;
     *)

@@ -140,25 +140,49 @@ nomem:
 
 void rx_free(rx_t *rx)
 {
+    pcre2_match_context_free(rx->match_ctx);
     pcre2_match_data_free(rx->match_data);
     pcre2_code_free(rx->code);
+    rx->match_ctx = NULL;
     rx->match_data = NULL;
     rx->code = NULL;
 }
 
-int rx_exec(rx_t *rx, const char *s, size_t len, size_t pos)
+/* The match context for a limit (NULL: PCRE2's defaults). The context is
+ * the regex's own, made once; setting its limit costs nothing. */
+static int match_context(rx_t *rx, uint32_t match_limit,
+                         pcre2_match_context **out)
 {
-    int rc;
+    *out = NULL;
+    if (match_limit == 0)
+        return 0;
+    if (rx->match_ctx == NULL) {
+        rx->match_ctx = pcre2_match_context_create(NULL);
+        if (rx->match_ctx == NULL)
+            return PCRE2_ERROR_NOMEMORY;
+    }
+    *out = rx->match_ctx;
+    pcre2_set_match_limit(*out, match_limit);
+    return 0;
+}
 
+int rx_exec(rx_t *rx, const char *s, size_t len, size_t pos,
+            uint32_t match_limit)
+{
+    pcre2_match_context *mctx;
+    int rc = match_context(rx, match_limit, &mctx);
+
+    if (rc != 0)
+        return rc;
     if (rx->flags & RX_DFA) {
         int ws[RX_DFA_WORKSPACE];
         rc = pcre2_dfa_match(rx->code, (PCRE2_SPTR)s, len, pos, 0,
-                             rx->match_data, NULL, ws, RX_DFA_WORKSPACE);
+                             rx->match_data, mctx, ws, RX_DFA_WORKSPACE);
         /* 0: more matches than pairs; the first pair holds the longest */
         return rc == 0 ? 1 : rc;
     }
     rc = pcre2_match(rx->code, (PCRE2_SPTR)s, len, pos, 0, rx->match_data,
-                     NULL);
+                     mctx);
     return rc == PCRE2_ERROR_NOMATCH ? RX_NOMATCH : rc;
 }
 

@@ -29,6 +29,7 @@ long rx_parse_opts(const char *s, size_t len, rx_opts *out);
 typedef struct {
     void *code;           /* pcre2_code */
     void *match_data;     /* pcre2_match_data, one pair per group + 1 */
+    void *match_ctx;      /* pcre2_match_context, made for a match limit */
     unsigned flags;       /* RX_* */
     uint32_t ncaptures;   /* groups (0 in DFA mode: it reports none) */
     uint32_t name_count;  /* entries of the name table */
@@ -49,11 +50,15 @@ int rx_compile(rx_t *rx, const char *pat, size_t len, const rx_opts *o,
 /* Frees what rx_compile made; rx may be zeroed or already freed. */
 void rx_free(rx_t *rx);
 
-/* Runs rx over s[0..len) from offset pos. Returns the number of pairs set
- * (> 0) on a match, RX_NOMATCH, or another negative PCRE2 error code
- * (pos > len gives PCRE2's "bad offset"). */
+/* Runs rx over s[0..len) from offset pos, with at most match_limit steps
+ * of PCRE2's matcher (0: PCRE2's default, as ngx_lua's
+ * lua_regex_match_limit 0). Returns the number of pairs set (> 0) on a
+ * match, RX_NOMATCH, or another negative PCRE2 error code (pos > len gives
+ * PCRE2's "bad offset"; out of memory for a match context, its "no
+ * memory"). */
 #define RX_NOMATCH (-1)
-int rx_exec(rx_t *rx, const char *s, size_t len, size_t pos);
+int rx_exec(rx_t *rx, const char *s, size_t len, size_t pos,
+            uint32_t match_limit);
 
 /* Pair i of the last match (i <= ncaptures): 0 with its byte offsets, or
  * -1 when the group did not take part. */

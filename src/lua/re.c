@@ -48,6 +48,7 @@ typedef struct regex {
 typedef struct {
     size_t max, count;
     regex_t *head, *tail;
+    uint32_t match_limit; /* set_match_limit's (0: PCRE2's default) */
 } cache_t;
 
 /* ---- arguments ------------------------------------------------------------ */
@@ -505,7 +506,8 @@ static int match_or_find(lua_State *L, int want_caps)
         }
         return nils + 1;
     }
-    rc = rx_exec(&r->rx, subj, len, ctx_pos(L, 4, len));
+    rc = rx_exec(&r->rx, subj, len, ctx_pos(L, 4, len),
+                 get_cache(L)->match_limit);
     if (rc == RX_NOMATCH) {
         lua_pushnil(L);
         return 1;
@@ -563,15 +565,17 @@ static int gmatch_iterate(lua_State *L)
     lua_rawgeti(L, 1, 1);
     lua_rawgeti(L, 1, 2);
     lua_rawgeti(L, 1, 3);
+    lua_rawgeti(L, 1, 4);
     r = compat_testudata(L, 2, REGEX_MT);
     if (r == NULL || r->rx.code == NULL || lua_type(L, 3) != LUA_TSTRING
-        || lua_type(L, 4) != LUA_TNUMBER) {
+        || lua_type(L, 4) != LUA_TNUMBER || lua_type(L, 5) != LUA_TNUMBER) {
         lua_pushnil(L);
         return 1;
     }
     subj = lua_tolstring(L, 3, &len);
     pos = (size_t)lua_tonumber(L, 4);
-    rc = rx_exec(&r->rx, subj, len, pos);
+    rc = rx_exec(&r->rx, subj, len, pos, (uint32_t)lua_tonumber(L, 5));
+    lua_pop(L, 1);
     if (rc == RX_NOMATCH) {
         gmatch_done(L, 1);
         lua_pushnil(L);
@@ -609,13 +613,16 @@ static int re_gmatch(lua_State *L)
         lua_insert(L, -2);
         return 2;
     }
-    lua_createtable(L, 3, 0);
+    lua_createtable(L, 4, 0);
     lua_insert(L, -2);
     lua_rawseti(L, -2, 1);
     lua_pushvalue(L, 1);
     lua_rawseti(L, -2, 2);
     lua_pushinteger(L, 0);
     lua_rawseti(L, -2, 3);
+    /* the iterator, a metamethod, has no upvalues: it keeps the limit */
+    lua_pushnumber(L, (lua_Number)get_cache(L)->match_limit);
+    lua_rawseti(L, -2, 4);
     luaL_getmetatable(L, GMATCH_MT);
     lua_setmetatable(L, -2);
     return 1;
@@ -678,6 +685,7 @@ static int sub_helper(lua_State *L, int global)
     size_t len, tlen = 0, pos = 0, cp = 0, from, to;
     int func, rc;
     lua_Integer count = 0;
+    uint32_t limit;
     luaL_Buffer b;
 
     lua_settop(L, 4);
@@ -700,9 +708,10 @@ static int sub_helper(lua_State *L, int global)
         return 3;
     }
     subj = to_string(L, 1, &len);
+    limit = get_cache(L)->match_limit;
     luaL_buffinit(L, &b);
     for (;;) {
-        rc = rx_exec(&r->rx, subj, len, pos);
+        rc = rx_exec(&r->rx, subj, len, pos, limit);
         if (rc == RX_NOMATCH)
             break;
         if (rc < 0)
@@ -761,6 +770,19 @@ static int re_set_cache_max_entries(lua_State *L)
     return 0;
 }
 
+/* set_match_limit(n): lua_regex_match_limit for this Lua state, the steps
+ * one match may take before "pcre_exec() failed: -47" (0: PCRE2's
+ * default, ten million) */
+static int re_set_match_limit(lua_State *L)
+{
+    lua_Number n = luaL_checknumber(L, 1);
+
+    if (!(n >= 0 && n < 4294967296.0))
+        return luaL_argerror(L, 1, "out of range");
+    get_cache(L)->match_limit = (uint32_t)n;
+    return 0;
+}
+
 /* cache_entries(): how many compiled regexes the cache holds */
 static int re_cache_entries(lua_State *L)
 {
@@ -791,6 +813,7 @@ static const luaL_Reg re_funcs[] = {
     {"sub", re_sub},
     {"gsub", re_gsub},
     {"set_cache_max_entries", re_set_cache_max_entries},
+    {"set_match_limit", re_set_match_limit},
     {"cache_entries", re_cache_entries},
     {"cached", re_cached},
     {NULL, NULL},

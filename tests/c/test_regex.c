@@ -99,36 +99,36 @@ static void test_compile(void)
                     == 0);
     CHECK("groups", rx.ncaptures == 2 && rx.name_count == 1);
     CHECK("name", strcmp(rx_name(&rx, 0, &group), "k") == 0 && group == 1);
-    CHECK("match", rx_exec(&rx, "  ab=", 5, 0) == 2);
+    CHECK("match", rx_exec(&rx, "  ab=", 5, 0, 0) == 2);
     CHECK("group 0", rx_group(&rx, 0, &from, &to) == 0 && from == 2
                          && to == 5);
     CHECK("group 2 unset", rx_group(&rx, 2, &from, &to) == -1);
-    CHECK("no match", rx_exec(&rx, "  ab", 4, 0) == RX_NOMATCH);
-    CHECK("from offset", rx_exec(&rx, "a=b=", 4, 2) > 0
+    CHECK("no match", rx_exec(&rx, "  ab", 4, 0, 0) == RX_NOMATCH);
+    CHECK("from offset", rx_exec(&rx, "a=b=", 4, 2, 0) > 0
                              && rx_group(&rx, 0, &from, &to) == 0
                              && from == 2);
-    CHECK("bad offset", rx_exec(&rx, "a=", 2, 3) < RX_NOMATCH);
+    CHECK("bad offset", rx_exec(&rx, "a=", 2, 3, 0) < RX_NOMATCH);
     rx_free(&rx);
     rx_free(&rx);
 
     rx_parse_opts("d", 1, &o);
     CHECK("dfa", rx_compile(&rx, "(a)|(aa)", 8, &o, err, &len) == 0
                      && rx.ncaptures == 0);
-    CHECK("dfa longest", rx_exec(&rx, "aa", 2, 0) == 1
+    CHECK("dfa longest", rx_exec(&rx, "aa", 2, 0, 0) == 1
                              && rx_group(&rx, 0, &from, &to) == 0
                              && to == 2);
     rx_free(&rx);
 
     rx_parse_opts("U", 1, &o);
     CHECK("U", rx_compile(&rx, ".", 1, &o, err, &len) == 0);
-    CHECK("U skips invalid", rx_exec(&rx, "\xff" "a", 2, 0) == 1
+    CHECK("U skips invalid", rx_exec(&rx, "\xff" "a", 2, 0, 0) == 1
                                  && rx_group(&rx, 0, &from, &to) == 0
                                  && from == 1);
     rx_free(&rx);
 
     rx_parse_opts("j", 1, &o);
     CHECK("jit", rx_compile(&rx, "b+", 2, &o, err, &len) == 0
-                     && rx_exec(&rx, "abbc", 4, 0) == 1
+                     && rx_exec(&rx, "abbc", 4, 0, 0) == 1
                      && rx_group(&rx, 0, &from, &to) == 0 && from == 1
                      && to == 3);
     rx_free(&rx);
