@@ -85,17 +85,35 @@ else
     return nil
   end
 
-  -- init is where blocking is expected (configuration loading): no line there
+  -- One line for the first native socket of each phase in this worker,
+  -- then for the 10th, 100th, ...: a log_by_lua that makes one per request
+  -- must not write a line per request. init is where blocking is expected
+  -- (configuration loading): no line there.
+  local made = {[true] = {}, [false] = {}} -- forced? -> phase -> count
+
   local function note_native(phase)
     if phase == "init" then
       return
     end
-    if forced[phase] then
+    local is_forced = forced[phase] == true
+    local n = (made[is_forced][phase] or 0) + 1
+    made[is_forced][phase] = n
+    local power = 1
+    while power < n do
+      power = power * 10
+    end
+    if power ~= n then
+      return
+    end
+    local which = n == 1 and "the first in this worker; the 10th, 100th, ..."
+                             .. " are logged too"
+                  or "the " .. n .. "th in this worker"
+    if is_forced then
       log(INFO, "resty.luasocket forced in phase ", phase,
-          ", using a blocking socket")
+          ", using a blocking socket (", which, ")")
     else
       log(WARN, "cosockets unavailable in phase ", phase,
-          ", using a blocking socket")
+          ", using a blocking socket (", which, ")")
     end
   end
 

@@ -63,12 +63,22 @@ local function start(phase)
   check(got == want, phase .. ": has_cosockets() is " .. tostring(want), got)
 end
 
+-- how many of n native sockets of one phase get a line: the 1st, 10th,
+-- 100th, ... of the worker (each phase function here runs once per worker)
+local function lines(n)
+  local count, power = 0, 1
+  while power <= n do
+    count, power = count + 1, power * 10
+  end
+  return count
+end
+
 local function finish()
   local p = made.phase
   if p == "init" then -- init never logs, forced or not
     made.warn, made.info = 0, 0
   end
-  emit(("expect %s %d %d"):format(p, made.warn, made.info))
+  emit(("expect %s %d %d"):format(p, lines(made.warn), lines(made.info)))
   emit("done " .. p)
 end
 
@@ -269,6 +279,11 @@ function T.log()
   prev = socket.disable_luasocket("log", false)
   check(prev == true, "log: disable_luasocket returns the previous true", prev)
   new_tcp("log", "native", false, "re-enabled")
+
+  -- ten more: the worker's 10th native socket of the phase gets a line too
+  for i = 1, 10 do
+    new_tcp("log", "native", false, "once more (" .. i .. ")"):close()
+  end
 
   if native.udp then -- UDP falls back the same way, with the same log line
     local u = socket.udp()

@@ -82,7 +82,8 @@ report_results
 check_done init init_worker timer set rewrite access content header_filter \
            body_filter log exit_worker
 
-# one WARN line per native socket made outside init, INFO when forced
+# a WARN line for the 1st, 10th, 100th, ... native socket of each phase
+# outside init, INFO when forced
 expected_total=0
 grep '^expect ' "$results" >"$dir/expect"
 while read -r _ phase warn info; do
