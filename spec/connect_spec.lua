@@ -179,3 +179,77 @@ describe("connect", function()
             "bad argument #1 to 'connect' (string expected, got table)")
     end)
 end)
+
+-- SPEC 7: a C string made from a Lua string ends at its first NUL byte, so
+-- a host with one in it would send the socket where the part before the
+-- NUL points, while an allow-list checked the whole string. Such hosts are
+-- refused; where ngx_lua answers with an error, in its words.
+describe("connect to a host with a NUL byte", function()
+    -- ngx_lua sends the whole name to its resolver, which finds nothing
+    -- ("127.0.0.1\0junk could not be resolved (3: Host not found)" with a
+    -- resolver that says NXDOMAIN); the native socket asks nobody
+    for _, host in ipairs({"127.0.0.1\0junk", "localhost\0.example.com", "\0", "127.0.0.1\0"}) do
+        it(("%q: could not be resolved, nothing connected"):format(host), function()
+            local peer = helper.peer("send:hi\\n;hold", {no_accept = true})
+            local sock = fresh()
+            assert.returns(pack(nil, host .. " could not be resolved (3: Host not found)"),
+                           sock:connect(host, peer.port))
+            assert.returns(pack(nil, "closed"), sock:send("x"))
+            -- the listener's one queue slot is still free: nothing took it
+            sock:settimeout(1000)
+            assert.returns({1}, sock:connect("127.0.0.1", peer.port))
+            sock:close()
+        end)
+    end
+
+    it("bracketed IPv6 literals: nginx's parser answers first, as in ngx_lua", function()
+        local sock = fresh()
+        assert.returns(pack(nil, 'failed to parse host name "[::1]": invalid host'),
+                       sock:connect("[::1]\0x", 80))
+        assert.returns(pack(nil, 'failed to parse host name "[::1": invalid IPv6 address'),
+                       sock:connect("[::1\0]", 80))
+        assert.returns(pack(nil, 'failed to parse host name "[::1]:": invalid port'),
+                       sock:connect("[::1]:\0", 80))
+        -- the same parser without a NUL
+        assert.returns(pack(nil, 'failed to parse host name "[::1]x": invalid host'),
+                       sock:connect("[::1]x", 80))
+        assert.returns(pack(nil, 'failed to parse host name "[::1": invalid host'),
+                       sock:connect("[::1", 80))
+        assert.returns(pack(nil, 'failed to parse host name "[foo]": invalid IPv6 address'),
+                       sock:connect("[foo]", 80))
+        assert.returns(pack(nil, 'failed to parse host name "[]": no host'),
+                       sock:connect("[]", 80))
+    end)
+
+    -- nginx cuts a unix path at the NUL and connects there
+    it("a unix path: refused, nothing connected", function()
+        local peer = helper.peer("send:unix\\n;hold", {unix = true})
+        local sock = fresh()
+        local host = "unix:" .. peer.path .. "\0.other"
+        assert.returns(pack(nil, 'failed to parse host name "unix:' .. peer.path
+                                 .. '\\0.other": holds a NUL byte'),
+                       sock:connect(host))
+        assert.returns(pack(nil, 'failed to parse host name "unix:\\0": holds a NUL byte'),
+                       sock:connect("unix:\0"))
+        assert.returns(pack(nil, "closed"), sock:receive())
+        assert.returns({1}, sock:connect("unix:" .. peer.path))
+        assert.equal("unix", sock:receive())
+        sock:close()
+    end)
+
+    -- a pool name is a Lua string to the end: as in ngx_lua, "a\0b" and "a"
+    -- are two pools (t/diff case 087 compares them)
+    it("pool names with a NUL byte are whole names, as in ngx_lua", function()
+        local peer = helper.peer("send:hi\\n;hold")
+        local sock = fresh()
+        assert.returns({1}, sock:connect("127.0.0.1", peer.port, {pool = "a\0b"}))
+        assert.returns({"hi"}, sock:receive())
+        assert.returns({1}, sock:setkeepalive())
+        assert.returns({1}, sock:connect("127.0.0.1", peer.port, {pool = "a"}))
+        assert.returns({0}, sock:getreusedtimes())
+        sock:close()
+        assert.returns({1}, sock:connect("127.0.0.1", peer.port, {pool = "a\0b"}))
+        assert.returns({1}, sock:getreusedtimes())
+        sock:close()
+    end)
+end)

@@ -84,6 +84,21 @@ describe("bind", function()
         end)
     end
 
+    -- ngx_lua's parser sees the whole string and refuses it; a C string
+    -- would have been 127.0.0.1
+    it("an address with a NUL byte: nil, bad address; the last good bind stays", function()
+        local peer = helper.peer("send:hi\\n;hold")
+        local sock = native.tcp()
+        sock:settimeout(2000)
+        assert.returns({true}, sock:bind("::1"))
+        for _, addr in ipairs({"127.0.0.1\0junk", "127.0.0.1\0", "\0", "::1\0x"}) do
+            assert.returns(pack(nil, "bad address"), sock:bind(addr))
+        end
+        -- still bound to ::1, as ngx_lua keeps the address it had
+        assert.returns(pack(nil, "address family not supported by protocol"),
+                       sock:connect("127.0.0.1", peer.port))
+    end)
+
     it("raises on bad arguments", function()
         local sock = native.tcp()
         assert.error_matches(function() local _ = sock:bind() end,

@@ -86,6 +86,34 @@ describe("udp", function()
         assert.returns({true}, u:bind("127.0.0.1"))
     end)
 
+    -- SPEC 7, as for TCP's connect: the part before the NUL is another
+    -- address than the caller's
+    it("setpeername to a host with a NUL byte: refused, nothing sent there", function()
+        local peer = helper.peer("echo", {udp = true})
+        local u = native.udp()
+        u:settimeout(2000)
+        for _, host in ipairs({"127.0.0.1\0junk", "localhost\0.example.com"}) do
+            assert.returns({nil, host .. " could not be resolved (3: Host not found)"},
+                           u:setpeername(host, peer.port))
+            assert.returns({nil, "closed"}, u:send("x"))
+        end
+        assert.returns({nil, 'failed to parse host name "[::1": invalid IPv6 address'},
+                       u:setpeername("[::1\0]", peer.port))
+        assert.returns({nil, 'failed to parse host name "unix:/tmp/x\\0y": holds a NUL byte'},
+                       u:setpeername("unix:/tmp/x\0y"))
+        assert.returns({1}, u:setpeername("127.0.0.1", peer.port))
+        assert.returns({1}, u:send("ok"))
+        assert.returns({"ok"}, u:receive())
+        u:close()
+    end)
+
+    it("bind to an address with a NUL byte: nil, bad address", function()
+        local u = native.udp()
+        assert.returns({nil, "bad address"}, u:bind("127.0.0.1\0junk"))
+        assert.returns({nil, "bad address"}, u:bind("\0"))
+        assert.returns({true}, u:bind("127.0.0.1"))
+    end)
+
     it("leaves no descriptor behind", function()
         local peer = helper.peer("echo", {udp = true})
         helper.collect()

@@ -8,6 +8,7 @@
 #include "core/pool.h"
 #include "core/err.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -196,12 +197,47 @@ static void read_connect_opts(lua_State *L, int n, connect_opts_t *o)
     }
 }
 
+/* What nginx's URL parser objects to in a bracketed IPv6 literal, in its
+ * order: a closing bracket, nothing after it but a port, an address
+ * inside. NULL when it is acceptable. */
+static const char *bracket_error(const char *host, size_t len)
+{
+    const char *end = memchr(host, ']', len), *p;
+    char inner[INET6_ADDRSTRLEN];
+    struct in6_addr a;
+    size_t n, rest;
+    long port = 0;
+
+    if (end == NULL)
+        return "invalid host";
+    rest = len - (size_t)(end - host) - 1;
+    if (rest > 0) {
+        if (memchr(end + 1, '/', rest) != NULL || end[1] != ':')
+            return "invalid host";
+        for (p = end + 2; p < host + len && *p >= '0' && *p <= '9'
+                          && port <= 65535; p++)
+            port = port * 10 + (*p - '0');
+        if (p != host + len || p == end + 2 || port < 1 || port > 65535)
+            return "invalid port";
+    }
+    n = (size_t)(end - host) - 1;
+    if (n == 0)
+        return "no host";
+    if (n >= sizeof inner || memchr(host + 1, '\0', n) != NULL)
+        return "invalid IPv6 address";
+    memcpy(inner, host + 1, n);
+    inner[n] = '\0';
+    return inet_pton(AF_INET6, inner, &a) == 1 ? NULL : "invalid IPv6 address";
+}
+
 /* What nginx's URL parser objects to in a host, in its words; NULL when the
  * host is acceptable. An IPv6 literal needs its brackets there. */
 static const char *host_parse_error(const char *host, size_t len)
 {
     if (len == 0)
         return "no host";
+    if (host[0] == '[')
+        return bracket_error(host, len);
     if (addr_is_unix(host)) {
         if (len == 5)
             return "no path in the unix domain socket";
@@ -209,7 +245,7 @@ static const char *host_parse_error(const char *host, size_t len)
             return "too long path in the unix domain socket";
         return NULL;
     }
-    if (host[0] != '[' && memchr(host, ':', len) != NULL)
+    if (memchr(host, ':', len) != NULL)
         return "invalid port";
     return NULL;
 }
@@ -275,6 +311,50 @@ static void set_key(lua_State *L, tcp_t *t)
     memcpy(copy, key, len + 1);
     t->key = copy;
     t->keylen = len;
+}
+
+void tcp_push_visible(lua_State *L, const char *s, size_t len)
+{
+    luaL_Buffer b;
+    size_t i;
+
+    luaL_buffinit(L, &b);
+    for (i = 0; i < len; i++) {
+        if (s[i] == '\0')
+            luaL_addlstring(&b, "\\0", 2);
+        else
+            luaL_addchar(&b, s[i]);
+    }
+    luaL_pushresult(&b);
+}
+
+/* A C string made from such a host would end at the NUL: the lookup or the
+ * connect would go to what comes before it ("127.0.0.1\0.evil.test" to
+ * 127.0.0.1), not where the caller (and any allow-list that looked at the
+ * whole string) meant. ngx_lua sends the whole name to its resolver, which
+ * finds nothing: we give that answer without asking. nginx cuts a unix
+ * path at the NUL and connects there; we refuse it, in the words nginx
+ * uses for paths it cannot take. */
+int tcp_push_nul_host(lua_State *L, const char *host, size_t len)
+{
+    const char *msg;
+
+    lua_pushnil(L);
+    if (addr_is_unix(host)) {
+        lua_pushliteral(L, "failed to parse host name \"");
+        tcp_push_visible(L, host, len);
+        lua_pushliteral(L, "\": holds a NUL byte");
+        lua_concat(L, 3);
+    } else if ((msg = host_parse_error(host, len)) != NULL) {
+        /* what nginx's parser finds first (a bracketed literal), shown
+         * cut at the NUL as ngx_lua shows it */
+        lua_pushfstring(L, "failed to parse host name \"%s\": %s", host, msg);
+    } else {
+        lua_pushlstring(L, host, len);
+        lua_pushliteral(L, " could not be resolved (3: Host not found)");
+        lua_concat(L, 2);
+    }
+    return 2;
 }
 
 /* Waits as a connect queued behind a full pool would: nothing in this
@@ -381,6 +461,10 @@ static int tcp_connect(lua_State *L)
         }
     }
 
+    if (memchr(host, '\0', len) != NULL) {
+        tcp_release(t);
+        return tcp_push_nul_host(L, host, len);
+    }
     msg = host_parse_error(host, len);
     if (msg != NULL) {
         tcp_release(t);
@@ -410,12 +494,17 @@ static int tcp_connect(lua_State *L)
 static int tcp_bind(lua_State *L)
 {
     tcp_t *t;
+    const char *ip;
+    size_t len;
     int n = lua_gettop(L);
 
     if (n != 2)
         return luaL_error(L, "expecting 2 arguments, but got %d", n);
     t = tcp_check(L);
-    if (conn_bind(&t->c, compat_checklstring(L, 2, NULL)) != ERR_OK) {
+    ip = compat_checklstring(L, 2, &len);
+    /* a NUL would cut the address short where nginx's parser sees it all
+     * and refuses it (keeping the address bound before, as nginx does) */
+    if (memchr(ip, '\0', len) != NULL || conn_bind(&t->c, ip) != ERR_OK) {
         lua_pushnil(L);
         lua_pushliteral(L, "bad address");
         return 2;

@@ -55,6 +55,12 @@ static inline int tcp_half_closed(const tcp_t *t)
 }
 /* Closes the socket's connection, if any, and lets its pool know. */
 void tcp_release(tcp_t *t);
+/* Pushes s with each NUL byte written as the two characters \0, for
+ * messages that show a string the caller passed. */
+void tcp_push_visible(lua_State *L, const char *s, size_t len);
+/* Pushes nil and the error of connect or setpeername for a host that holds
+ * a NUL byte; returns 2. */
+int tcp_push_nul_host(lua_State *L, const char *host, size_t len);
 
 /* tcp_tls.c */
 void tcp_tls_open(lua_State *L);

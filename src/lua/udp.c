@@ -64,6 +64,10 @@ static int udp_setpeername(lua_State *L)
         lua_pushliteral(L, "failed to parse host name \"\": no host");
         return 2;
     }
+    if (memchr(host, '\0', len) != NULL) {
+        dgram_close(&u->d);
+        return tcp_push_nul_host(L, host, len);
+    }
     rc = dgram_setpeer(&u->d, host, port,
                        io_deadline(u->read_timeout > 0 ? u->read_timeout
                                                        : DEFAULT_TIMEOUT_MS));
@@ -161,12 +165,16 @@ static int udp_settimeout(lua_State *L)
 static int udp_bind(lua_State *L)
 {
     udp_t *u;
+    const char *ip;
+    size_t len;
     int n = lua_gettop(L);
 
     if (n != 2)
         return luaL_error(L, "expecting 2 arguments, but got %d", n);
     u = check_udp(L);
-    if (dgram_bind(&u->d, compat_checklstring(L, 2, NULL)) != ERR_OK) {
+    ip = compat_checklstring(L, 2, &len);
+    /* as the TCP socket's bind: a NUL would cut the address short */
+    if (memchr(ip, '\0', len) != NULL || dgram_bind(&u->d, ip) != ERR_OK) {
         lua_pushnil(L);
         lua_pushliteral(L, "bad address");
         return 2;
