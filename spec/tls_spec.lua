@@ -123,6 +123,29 @@ describe("set_luasec_defaults / get_luasec_defaults", function()
             "bad argument #1 to 'set_luasec_defaults' (depth: number expected, got string)")
     end)
 
+    it("rejects strings with a NUL byte (OpenSSL would read them cut short)", function()
+        pki = th.pki()
+        for _, key in ipairs({"cafile", "capath", "ciphers", "ciphersuites", "min_protocol",
+                              "max_protocol", "certificate", "key"}) do
+            assert.has_error(function()
+                socket.set_luasec_defaults({[key] = pki.ca.cert .. "\0.junk"})
+            end, "bad argument #1 to 'set_luasec_defaults' (" .. key .. ": holds a NUL byte)")
+        end
+        assert.same({}, socket.get_luasec_defaults())
+    end)
+
+    it("depth: a whole number from 0 to INT_MAX, else nil and why", function()
+        for _, bad in ipairs({-1, 1.5, 2^31, 1e100, -1e100, math.huge, 0 / 0}) do
+            local ok, err = socket.set_luasec_defaults({depth = bad})
+            assert.is_nil(ok, tostring(bad))
+            assert.matches("^bad depth: ", err)
+        end
+        assert.returns({nil, "bad depth: -1"}, socket.set_luasec_defaults({depth = -1}))
+        assert.same({}, socket.get_luasec_defaults())
+        assert.returns({true}, socket.set_luasec_defaults({depth = 2^31 - 1}))
+        assert.returns({true}, socket.set_luasec_defaults({depth = 0}))
+    end)
+
     it("returns nil and OpenSSL's complaint for an unusable setting, keeping the old defaults", function()
         trust()
         local old = socket.get_luasec_defaults()
@@ -1038,6 +1061,43 @@ describe("per-handshake settings", function()
         end, "bad min_protocol: SSLv3")
         fails_closed(s, "bad TLS settings", false, "localhost", true,
                      {cafile = "/nonexistent/ca.pem"})
+    end)
+
+    it("the table is checked as set_luasec_defaults checks its own, and named #4", function()
+        trust()
+        local srv = th.s_server({mode = "rev"})
+        local s = connect(srv)
+        local function raises(opts, why)
+            assert.has_error(function()
+                local _ = s:sslhandshake(false, "localhost", true, opts)
+            end, "bad argument #4 to 'sslhandshake' (" .. why .. ")")
+            -- and set_luasec_defaults says the same of the same table
+            if not why:find("^bad ") then
+                assert.has_error(function() socket.set_luasec_defaults(opts) end,
+                                 "bad argument #1 to 'set_luasec_defaults' (" .. why .. ")")
+            end
+        end
+        raises({min_protocol = "SSLv3"}, "bad min_protocol: SSLv3")
+        raises({cafiel = pki.ca.cert}, "unknown key 'cafiel'")
+        raises({protocol = "any"}, "unknown key 'protocol'")
+        raises({[1] = "x"}, "unknown key '1'")
+        -- a number where a string goes was taken, converted, and its
+        -- string freed while OpenSSL still had to read it
+        raises({ciphers = 123}, "ciphers: string expected, got number")
+        raises({cafile = true}, "cafile: string expected, got boolean")
+        raises({depth = "3"}, "depth: number expected, got string")
+        raises({depth = -1}, "bad depth: -1")
+        raises({depth = 2^40}, "bad depth: 1099511627776")
+        raises({cafile = pki.ca.cert .. "\0junk"}, "cafile: holds a NUL byte")
+        -- the same call with the method taken as a field: still #4
+        assert.has_error(function()
+            local _ = s.sslhandshake(s, false, "localhost", true, {cafiel = 1})
+        end, "bad argument #4 to 'sslhandshake' (unknown key 'cafiel')")
+        -- nothing was sent: the socket is still there for a good one
+        assert.returns({true}, s:sslhandshake(false, "localhost", true, {depth = 3}))
+        assert.returns({3}, s:send("ab\n"))
+        assert.returns({"ba"}, s:receive())
+        s:close()
     end)
 end)
 

@@ -175,14 +175,13 @@ end
 -- TLS defaults of native sockets (cosockets take theirs from nginx's
 -- lua_ssl_* directives). Every key is optional; unset ones keep the built-in
 -- default: the system CA bundle, TLS 1.2 and above, OpenSSL's ciphers and
--- verify depth, no client certificate.
-local tls_keys = {
-  cafile = "string", capath = "string",             -- trusted CAs
-  min_protocol = "string", max_protocol = "string", -- "TLSv1" .. "TLSv1.3"
-  ciphers = "string", ciphersuites = "string",      -- TLS 1.2 / TLS 1.3
-  depth = "number",                                 -- verify depth
-  certificate = "string", key = "string",           -- client cert (PEM files)
-}
+-- verify depth, no client certificate. The keys (native checks them, with
+-- the same code as the table sslhandshake takes in 4th place):
+--   cafile, capath               trusted CAs (strings)
+--   min_protocol, max_protocol   "TLSv1" .. "TLSv1.3"
+--   ciphers, ciphersuites        TLS 1.2 / TLS 1.3
+--   depth                        verify depth (a number, 0 and up)
+--   certificate, key             client certificate (PEM files)
 local tls_defaults = {}
 local pairs = pairs
 local set_tls_defaults = native.set_tls_defaults
@@ -201,25 +200,19 @@ function _M.get_luasec_defaults()
 end
 
 -- replaces the defaults (keys left out go back to the built-in ones);
--- true, or nil and why OpenSSL refused them (the old defaults then stay)
+-- true, or nil and why OpenSSL refused them (the old defaults then stay);
+-- an unknown key, a value of the wrong type or a string with a NUL byte
+-- raises
 function _M.set_luasec_defaults(t)
   if type(t) ~= "table" then
     error("bad argument #1 to 'set_luasec_defaults' (table expected, got "
           .. type(t) .. ")", 2)
   end
-  for k, v in pairs(t) do
-    local want = tls_keys[k]
-    if not want then
-      error("bad argument #1 to 'set_luasec_defaults' (unknown key '"
-            .. tostring(k) .. "')", 2)
-    end
-    if type(v) ~= want then
-      error("bad argument #1 to 'set_luasec_defaults' (" .. k .. ": " .. want
-            .. " expected, got " .. type(v) .. ")", 2)
-    end
-  end
   local new = copy(t)
-  local ok, err = set_tls_defaults(new)
+  local ok, err, bad_table = set_tls_defaults(new)
+  if bad_table then
+    error("bad argument #1 to 'set_luasec_defaults' (" .. err .. ")", 2)
+  end
   if not ok then
     return nil, err
   end

@@ -6,7 +6,9 @@
 
 #include "core/err.h"
 
+#include <limits.h>
 #include <openssl/x509.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,23 +86,111 @@ static int version_of(const char *name)
     return -1;
 }
 
+/* The keys of a TLS settings table (set_luasec_defaults, and sslhandshake's
+ * older form with a table in 4th place) and the Lua type of each value. */
+static const struct {
+    const char *key;
+    int type;
+} tls_keys[] = {
+    {"cafile", LUA_TSTRING},       {"capath", LUA_TSTRING},
+    {"min_protocol", LUA_TSTRING}, {"max_protocol", LUA_TSTRING},
+    {"ciphers", LUA_TSTRING},      {"ciphersuites", LUA_TSTRING},
+    {"depth", LUA_TNUMBER},        {"certificate", LUA_TSTRING},
+    {"key", LUA_TSTRING},
+};
+
+/* What read_tls_opts found wrong: the table itself (a key we do not know,
+ * a value of the wrong type or with a NUL; raised by both callers), or a
+ * value OpenSSL has no use for (returned by set_luasec_defaults). */
+enum { OPTS_OK, OPTS_BAD_ARG, OPTS_BAD_VALUE };
+
+/* The type the key at idx wants, or -1 for what is no key of ours. */
+static int tls_key_type(lua_State *L, int idx)
+{
+    const char *k;
+    size_t len, i;
+
+    if (lua_type(L, idx) != LUA_TSTRING)
+        return -1;
+    k = lua_tolstring(L, idx, &len);
+    for (i = 0; i < sizeof tls_keys / sizeof tls_keys[0]; i++)
+        if (strlen(tls_keys[i].key) == len && memcmp(k, tls_keys[i].key, len) == 0)
+            return tls_keys[i].type;
+    return -1;
+}
+
+/* Replaces the key and value lua_next left below the message on top of
+ * the stack with that message; returns it. */
+static const char *drop_pair(lua_State *L)
+{
+    lua_replace(L, -3);
+    lua_pop(L, 1);
+    return lua_tostring(L, -1);
+}
+
+/* Checks every pair of the table at idx; returns NULL, or what is wrong,
+ * pushed: the messages of set_luasec_defaults. The strings go to OpenSSL
+ * as C strings: a NUL would cut them short, so it is refused. */
+static const char *check_tls_table(lua_State *L, int idx)
+{
+    const char *s;
+    size_t len;
+    int want;
+
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        want = tls_key_type(L, -2);
+        if (want < 0) {
+            lua_getglobal(L, "tostring");
+            lua_pushvalue(L, -3);
+            lua_call(L, 1, 1);
+            lua_pushfstring(L, "unknown key '%s'", lua_tostring(L, -1));
+            lua_replace(L, -2);
+            return drop_pair(L);
+        }
+        if (lua_type(L, -1) != want) {
+            lua_pushfstring(L, "%s: %s expected, got %s", lua_tostring(L, -2),
+                            lua_typename(L, want), luaL_typename(L, -1));
+            return drop_pair(L);
+        }
+        if (want == LUA_TSTRING) {
+            s = lua_tolstring(L, -1, &len);
+            if (memchr(s, '\0', len) != NULL) {
+                lua_pushfstring(L, "%s: holds a NUL byte", lua_tostring(L, -2));
+                return drop_pair(L);
+            }
+        }
+        lua_pop(L, 1);
+    }
+    return NULL;
+}
+
+/* A string value of the checked table at idx, or NULL: the table keeps it
+ * alive after the pop. */
 static const char *opt_string(lua_State *L, int idx, const char *key)
 {
     const char *v;
-    lua_getfield(L, idx, key);
-    v = lua_tostring(L, -1); /* the table keeps the string alive */
+    lua_pushstring(L, key);
+    lua_rawget(L, idx);
+    v = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
     lua_pop(L, 1);
     return v;
 }
 
-/* Reads TLS settings from the table at idx into o (strings stay owned by
- * the table). Returns NULL, or what is wrong, pushed as a string. */
-static const char *read_tls_opts(lua_State *L, int idx, tls_opts_t *o)
+/* Reads the TLS settings table at idx into o (strings stay owned by the
+ * table), after checking it. Returns OPTS_OK, or another OPTS_ with what
+ * is wrong pushed and in *bad. */
+static int read_tls_opts(lua_State *L, int idx, tls_opts_t *o,
+                         const char **bad)
 {
     const char *v;
+    lua_Number depth;
 
+    idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
     memset(o, 0, sizeof *o);
     o->verify_depth = -1;
+    if ((*bad = check_tls_table(L, idx)) != NULL)
+        return OPTS_BAD_ARG;
     o->cafile = opt_string(L, idx, "cafile");
     o->capath = opt_string(L, idx, "capath");
     o->ciphers = opt_string(L, idx, "ciphers");
@@ -108,16 +198,30 @@ static const char *read_tls_opts(lua_State *L, int idx, tls_opts_t *o)
     o->certfile = opt_string(L, idx, "certificate");
     o->keyfile = opt_string(L, idx, "key");
     if ((v = opt_string(L, idx, "min_protocol")) != NULL
-        && (o->min_version = version_of(v)) < 0)
-        return lua_pushfstring(L, "bad min_protocol: %s", v);
+        && (o->min_version = version_of(v)) < 0) {
+        *bad = lua_pushfstring(L, "bad min_protocol: %s", v);
+        return OPTS_BAD_VALUE;
+    }
     if ((v = opt_string(L, idx, "max_protocol")) != NULL
-        && (o->max_version = version_of(v)) < 0)
-        return lua_pushfstring(L, "bad max_protocol: %s", v);
-    lua_getfield(L, idx, "depth");
-    if (lua_isnumber(L, -1))
-        o->verify_depth = (int)lua_tonumber(L, -1);
+        && (o->max_version = version_of(v)) < 0) {
+        *bad = lua_pushfstring(L, "bad max_protocol: %s", v);
+        return OPTS_BAD_VALUE;
+    }
+    lua_pushliteral(L, "depth");
+    lua_rawget(L, idx);
+    if (lua_type(L, -1) == LUA_TNUMBER) {
+        /* OpenSSL's depth is an int: a count of certificates, 0 and up */
+        depth = lua_tonumber(L, -1);
+        if (!(depth >= 0 && depth <= INT_MAX && (lua_Number)(int)depth == depth)) {
+            char num[64]; /* as LuaJIT prints it, whatever the Lua */
+            snprintf(num, sizeof num, "%.14g", (double)depth);
+            *bad = lua_pushfstring(L, "bad depth: %s", num);
+            return OPTS_BAD_VALUE;
+        }
+        o->verify_depth = (int)depth;
+    }
     lua_pop(L, 1);
-    return NULL;
+    return OPTS_OK;
 }
 
 int tcp_tls_set_defaults(lua_State *L, int idx)
@@ -126,11 +230,18 @@ int tcp_tls_set_defaults(lua_State *L, int idx)
     tls_opts_t o;
     tls_ctx_t fresh;
     char err[256];
-    const char *bad = read_tls_opts(L, idx, &o);
+    const char *bad;
+    int kind = read_tls_opts(L, idx, &o, &bad);
 
-    if (bad != NULL) {
+    if (kind != OPTS_OK) {
+        /* nil, why, and for a table that is wrong in itself true: the
+         * front raises that as an argument error */
         lua_pushnil(L);
-        lua_insert(L, -2);
+        lua_pushstring(L, bad);
+        if (kind == OPTS_BAD_ARG) {
+            lua_pushboolean(L, 1);
+            return 3;
+        }
         return 2;
     }
     if (tls_ctx_init(&fresh, &o, err, sizeof err) != ERR_OK) {
@@ -215,6 +326,7 @@ int tcp_sslhandshake(lua_State *L)
     tls_hs_t hs;
     tls_opts_t per_call;
     char err[256];
+    const char *bad;
     long code;
     int n = lua_gettop(L), rc, want_session;
 
@@ -234,11 +346,12 @@ int tcp_sslhandshake(lua_State *L)
     hs.verify = lua_toboolean(L, 4);
     if (hs.server_name != NULL && hs.server_name[0] == '\0')
         hs.server_name = NULL;
-    /* the older form: this handshake's own TLS settings in 4th place */
+    /* the older form: this handshake's own TLS settings in 4th place,
+     * checked as set_luasec_defaults checks its table; the message names
+     * the 4th argument however the method was called */
     if (lua_type(L, 5) == LUA_TTABLE) {
-        const char *bad = read_tls_opts(L, 5, &per_call);
-        if (bad != NULL)
-            return luaL_argerror(L, 4, bad);
+        if (read_tls_opts(L, 5, &per_call, &bad) != OPTS_OK)
+            return luaL_error(L, "bad argument #4 to 'sslhandshake' (%s)", bad);
         hs.opts = &per_call;
     } else {
         hs.status_req = lua_toboolean(L, 5);
@@ -324,6 +437,9 @@ int tcp_tlshandshake(lua_State *L)
     lua_getfield(L, 2, "server_name");
     lua_getfield(L, 2, "verify");
     lua_getfield(L, 2, "ocsp_status_req");
+    /* a flag there, never the older form's table of settings */
+    lua_pushboolean(L, lua_toboolean(L, -1));
+    lua_replace(L, -2);
     lua_remove(L, 2);
     return tcp_sslhandshake(L);
 }
