@@ -758,6 +758,9 @@ describe("settrustedstore: the CAs of the next handshake (PEM; ngx_lua: an X509_
                        s:settrustedstore("junk"))
         assert.returns({nil, "bad trusted store: no certificate in it"},
                        s:settrustedstore(pki.text(pki.ca.key)))
+        -- the CA before the NUL would be trusted by a reader that stops there
+        assert.returns({nil, "bad trusted store: holds a NUL byte"},
+                       s:settrustedstore(ca .. "\0" .. pki.text(pki.other_ca.cert)))
         assert.returns({true}, s:sslhandshake(false, "localhost", true))
         assert.returns({nil, "ssl handshake already done; trusted store cannot be changed "
                              .. "on an established TLS connection"}, s:settrustedstore(ca))
@@ -809,6 +812,17 @@ describe("client certificates: setclientcert", function()
         assert.returns({true}, s:setclientcert(nil, nil))
         assert.returns({1}, s:connect("127.0.0.1", srv.port))
         assert.returns({nil, "handshake failed"}, s:sslhandshake(nil, "localhost", true))
+    end)
+
+    it("PEM text with a NUL byte is refused", function()
+        local s = native.tcp()
+        assert.returns({nil, "bad client certificate"},
+                       s:setclientcert(cert_pem() .. "\0" .. cert_pem(), key_pem()))
+        assert.returns({nil, "bad client certificate"},
+                       s:setclientcert("\0" .. cert_pem(), key_pem()))
+        assert.returns({nil, "bad client private key"},
+                       s:setclientcert(cert_pem(), key_pem() .. "\0junk"))
+        assert.returns({true}, s:setclientcert(cert_pem(), key_pem()))
     end)
 
     it("bad arguments (ngx_lua takes cdata from ngx.ssl.parse_pem_*)", function()

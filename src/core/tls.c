@@ -3,9 +3,11 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,12 +67,28 @@ static int bio_create(BIO *b)
     return 1;
 }
 
+/* The type index of our BIO method. BIO_get_new_index() hands out the
+ * next number of a process-wide counter (at most 127 of them), so it is
+ * taken once for every context of every Lua state: written once under
+ * pthread_once, only read after that. -1: OpenSSL had none left. */
+static pthread_once_t bio_index_once = PTHREAD_ONCE_INIT;
+static int bio_index = -1;
+
+static void take_bio_index(void)
+{
+    bio_index = BIO_get_new_index();
+}
+
 static tls_bio_t *bio_new(void)
 {
-    tls_bio_t *b = calloc(1, sizeof *b);
+    tls_bio_t *b;
+
+    if (pthread_once(&bio_index_once, take_bio_index) != 0 || bio_index == -1)
+        return NULL;
+    b = calloc(1, sizeof *b);
     if (b == NULL)
         return NULL;
-    b->meth = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK,
+    b->meth = BIO_meth_new(bio_index | BIO_TYPE_SOURCE_SINK,
                            "resty.luasocket socket");
     if (b->meth == NULL) {
         free(b);
@@ -224,6 +242,14 @@ void tls_ctx_free(tls_ctx_t *t)
 
 /* ---- client certificates ------------------------------------------------ */
 
+/* PEM text that a memory BIO can take whole (its length is an int) and
+ * that means one thing: with a NUL in it, OpenSSL's readers, some of which
+ * stop at a NUL and some not, could each see another text. */
+static int pem_usable(const char *pem, size_t len)
+{
+    return len <= INT_MAX && memchr(pem, '\0', len) == NULL;
+}
+
 int tls_cert_parse(tls_cert_t *c, const char *cert_pem, size_t cert_len,
                    const char *key_pem, size_t key_len)
 {
@@ -232,16 +258,25 @@ int tls_cert_parse(tls_cert_t *c, const char *cert_pem, size_t cert_len,
     int rc = ERR_OK;
 
     memset(c, 0, sizeof *c);
+    if (!pem_usable(cert_pem, cert_len))
+        return ERR_TLS_CERT;
+    if (!pem_usable(key_pem, key_len))
+        return ERR_TLS_KEY;
     b = BIO_new_mem_buf(cert_pem, (int)cert_len);
     if (b == NULL)
         return ERR_NOMEM;
     c->cert = PEM_read_bio_X509(b, NULL, NULL, NULL);
     c->chain = sk_X509_new_null();
     while (c->cert != NULL && c->chain != NULL
-           && (x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL)
-        sk_X509_push(c->chain, x);
+           && (x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL) {
+        if (!sk_X509_push(c->chain, x)) {
+            X509_free(x);
+            rc = ERR_NOMEM;
+            break;
+        }
+    }
     BIO_free(b);
-    if (c->cert == NULL || c->chain == NULL)
+    if (rc == ERR_OK && (c->cert == NULL || c->chain == NULL))
         rc = ERR_TLS_CERT;
     if (rc == ERR_OK) {
         b = BIO_new_mem_buf(key_pem, (int)key_len);
@@ -260,8 +295,8 @@ int tls_cert_parse(tls_cert_t *c, const char *cert_pem, size_t cert_len,
 
 X509_STORE *tls_store_parse(const char *pem, size_t len)
 {
-    BIO *b = BIO_new_mem_buf(pem, (int)len);
-    X509_STORE *st = X509_STORE_new();
+    BIO *b = pem_usable(pem, len) ? BIO_new_mem_buf(pem, (int)len) : NULL;
+    X509_STORE *st = b != NULL ? X509_STORE_new() : NULL;
     X509 *x;
     int n = 0;
 

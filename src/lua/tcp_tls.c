@@ -537,6 +537,13 @@ int tcp_settrustedstore(lua_State *L)
             return 2;
         }
         pem = lua_tolstring(L, 2, &len);
+        if (memchr(pem, '\0', len) != NULL) {
+            /* readers that stop at a NUL and readers that do not could
+             * trust different CAs: refused, whatever follows it */
+            lua_pushnil(L);
+            lua_pushliteral(L, "bad trusted store: holds a NUL byte");
+            return 2;
+        }
         st = tls_store_parse(pem, len);
         if (st == NULL) {
             lua_pushnil(L);
