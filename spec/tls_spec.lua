@@ -814,6 +814,45 @@ describe("client certificates: setclientcert", function()
         assert.returns({nil, "handshake failed"}, s:sslhandshake(nil, "localhost", true))
     end)
 
+    -- SPEC 5: with verification asked, the chain and the name are judged
+    -- inside the handshake, so our certificate never reaches a server that
+    -- fails them; ngx_lua judges them after the handshake, once the server
+    -- has it
+    for _, tls in ipairs({"1.2", "1.3"}) do
+        it("TLS " .. tls .. ": never sent to a server that fails verification", function()
+            local function run(cert, name)
+                local srv = th.s_server({tls = tls, verify_client = true, cert = cert})
+                local s = connect(srv)
+                assert.returns({true}, s:setclientcert(cert_pem(), key_pem()))
+                local ok, err = s:sslhandshake(false, name, true)
+                s:close()
+                -- s_server prints the certificate it gets, then DONE or ERROR
+                for _ = 1, 250 do
+                    local log = srv.log()
+                    if log:find("CN = test client", 1, true) or log:find("DONE\n", 1, true)
+                       or log:find("ERROR\n", 1, true) then
+                        break
+                    end
+                    native.sleep(0.02)
+                end
+                return ok, err, srv.log():find("CN = test client", 1, true) ~= nil
+            end
+            -- a server that verifies: it gets the certificate (the marker works)
+            local ok, err, got = run(pki.server, "localhost")
+            assert.is_true(ok, err)
+            assert.is_true(got, "s_server got the certificate")
+            for _, c in ipairs({{pki.selfsigned, "localhost", "18: self-signed certificate"},
+                                {pki.expired, "localhost", "10: certificate has expired"},
+                                {pki.leaf_int, "localhost",
+                                 "21: unable to verify the first certificate"},
+                                {pki.server, "wrong.test", "certificate host mismatch"},
+                                {pki.expired, "wrong.test", "10: certificate has expired"}}) do
+                ok, err, got = run(c[1], c[2])
+                assert.returns({nil, c[3], false}, ok, err, got)
+            end
+        end)
+    end
+
     it("PEM text with a NUL byte is refused", function()
         local s = native.tcp()
         assert.returns({nil, "bad client certificate"},
@@ -840,6 +879,47 @@ describe("client certificates: setclientcert", function()
         assert.returns({nil, "bad client private key"},
                        s:setclientcert(cert_pem(), pki.text(pki.server.key)))
         assert.returns({true}, s:setclientcert())
+    end)
+end)
+
+describe("getsslerror: OpenSSL's reason for the last failed handshake", function()
+    before_each(function() trust() end)
+    after_each(after)
+
+    it("nil before any handshake and after one that succeeded", function()
+        local s = native.tcp()
+        assert.is_nil(s:getsslerror())
+        local srv = th.s_server({mode = "rev"})
+        s = connect(srv)
+        assert.returns({true}, s:sslhandshake(false, "localhost", true))
+        assert.is_nil(s:getsslerror())
+        s:close()
+    end)
+
+    it("the certificate a verification failed on, the name, the alert, the timeout", function()
+        local srv = th.s_server({mode = "rev", cert = pki.leaf_int})
+        local s = connect(srv)
+        fails_closed(s, "21: unable to verify the first certificate", nil, "localhost", true)
+        assert.equal("certificate verify failed at depth 0 (/CN=localhost): 21: "
+                     .. "unable to verify the first certificate", s:getsslerror())
+        srv = th.s_server({mode = "rev", cert = pki.wildcard})
+        s = connect(srv)
+        fails_closed(s, "certificate host mismatch", nil, "localhost", true)
+        assert.equal("the certificate (/CN=*.example.test) is not for localhost", s:getsslerror())
+        srv = th.s_server({mode = "rev", tls = "1.1"})
+        s = connect(srv)
+        fails_closed(s, "handshake failed", nil, "localhost", false)
+        assert.matches("SSL routines", s:getsslerror())
+        s = helper.connected("hold", {timeout = 3000})
+        s:settimeouts(200, 3000, 3000)
+        fails_closed(s, "timeout", nil, "localhost", false)
+        assert.equal("the handshake did not end within the connect timeout", s:getsslerror())
+        -- the next handshake starts afresh
+        srv = th.s_server({mode = "rev"})
+        assert.returns({1}, s:connect("127.0.0.1", srv.port))
+        assert.returns({true}, s:sslhandshake(false, "localhost", true))
+        assert.is_nil(s:getsslerror())
+        s:close()
     end)
 end)
 
@@ -1075,6 +1155,7 @@ describe("per-handshake settings", function()
         end, "bad min_protocol: SSLv3")
         fails_closed(s, "bad TLS settings", false, "localhost", true,
                      {cafile = "/nonexistent/ca.pem"})
+        assert.matches("No such file", s:getsslerror())
     end)
 
     it("the table is checked as set_luasec_defaults checks its own, and named #4", function()

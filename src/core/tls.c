@@ -8,7 +8,9 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -134,16 +136,162 @@ void tls_session_unref(tls_session_t *s)
     free(s);
 }
 
-/* A connection's session holder (where new sessions go) is its app data. */
+/* What the callbacks of a connection need: its SSL's app data, made by
+ * setup() and freed with the SSL. */
+typedef struct {
+    tls_session_t *keep; /* where new sessions go; may be NULL */
+    char *name;          /* the name verification checks; NULL: none */
+    char *reason;        /* while tls_handshake runs: the caller's buffer */
+    size_t reason_len;   /* for why it failed; NULL after it */
+    int host_failed;     /* the chain verified and the name did not */
+} tls_app_t;
+
 static int on_new_session(SSL *ssl, SSL_SESSION *sess)
 {
-    tls_session_t *keep = SSL_get_app_data(ssl);
+    tls_app_t *app = SSL_get_app_data(ssl);
+    tls_session_t *keep = app != NULL ? app->keep : NULL;
     if (keep == NULL || !SSL_SESSION_is_resumable(sess))
         return 0;
     if (keep->sess != NULL)
         SSL_SESSION_free(keep->sess);
     keep->sess = sess;
     return 1; /* we keep the reference */
+}
+
+/* ---- why a handshake failed ----------------------------------------------- */
+
+/* Writes a reason into buf, unless one is there already: the first reason
+ * found is the cause, what OpenSSL says after it follows from it. */
+static void note(char *buf, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (buf == NULL || len == 0 || buf[0] != '\0')
+        return;
+    va_start(ap, fmt);
+    vsnprintf(buf, len, fmt, ap);
+    va_end(ap);
+}
+
+/* Takes OpenSSL's error queue into buf as one line, the oldest (the
+ * cause) first: "error:0A000086:SSL routines::certificate verify failed". */
+static void note_queue(char *buf, size_t len)
+{
+    unsigned long e;
+    size_t n;
+
+    if (buf == NULL || len == 0 || buf[0] != '\0') {
+        ERR_clear_error();
+        return;
+    }
+    while ((e = ERR_get_error()) != 0) {
+        n = strlen(buf);
+        if (n > 0 && n + 3 < len)
+            memcpy(buf + n, "; ", 3), n += 2;
+        if (n + 1 >= len)
+            continue; /* full: the rest is dropped from the queue */
+        ERR_error_string_n(e, buf + n, len - n);
+    }
+}
+
+/* Why a chain did not verify: OpenSSL's code and text, and which
+ * certificate of the chain it was about. */
+static void note_chain(X509_STORE_CTX *st, char *buf, size_t len)
+{
+    long code = X509_STORE_CTX_get_error(st);
+    int depth = X509_STORE_CTX_get_error_depth(st);
+    STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(st);
+    X509 *x = chain != NULL && depth >= 0 && depth < sk_X509_num(chain)
+                  ? sk_X509_value(chain, depth)
+                  : X509_STORE_CTX_get_current_cert(st);
+    char subject[160] = "";
+
+    if (x != NULL)
+        X509_NAME_oneline(X509_get_subject_name(x), subject, sizeof subject);
+    note(buf, len, "certificate verify failed at depth %d (%s): %ld: %s",
+         depth, subject, code, X509_verify_cert_error_string(code));
+}
+
+/* ---- verification ----------------------------------------------------------- */
+
+static int is_ip_literal(const char *name)
+{
+    unsigned char buf[sizeof(struct in6_addr)];
+    return inet_pton(AF_INET, name, buf) == 1
+           || inet_pton(AF_INET6, name, buf) == 1;
+}
+
+/* Whether cert is for name, by OpenSSL's matcher: wildcards only as a
+ * whole left-most label, IP literals against IP address SANs. */
+static int cert_matches(X509 *cert, const char *name)
+{
+    if (is_ip_literal(name))
+        return X509_check_ip_asc(cert, name, 0) == 1;
+    return X509_check_host(cert, name, 0,
+                           X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, NULL) == 1;
+}
+
+static int host_matches(SSL *ssl, const char *name)
+{
+    X509 *cert = SSL_get1_peer_certificate(ssl);
+    int ok = cert != NULL && cert_matches(cert, name);
+
+    X509_free(cert);
+    return ok;
+}
+
+static void note_host(char *buf, size_t len, X509 *cert, const char *name)
+{
+    char subject[160] = "";
+
+    if (cert != NULL)
+        X509_NAME_oneline(X509_get_subject_name(cert), subject,
+                          sizeof subject);
+    note(buf, len, "the certificate (%s) is not for %s", subject, name);
+}
+
+/* The verdict on each certificate: go on past every error, as nginx's
+ * callback does, so that the error OpenSSL keeps at the end, the one
+ * ngx_lua reports, is the last one of the chain. */
+static int continue_on_error(int ok, X509_STORE_CTX *st)
+{
+    (void)ok;
+    (void)st;
+    return 1;
+}
+
+/* The verdict on the whole chain, taken inside the handshake: when the
+ * connection asks for verification, a chain that does not verify, or a
+ * certificate that is not for the name, fails the handshake here, before
+ * the server learns anything more from us (our certificate above all).
+ * The chain first and the name only for a chain that verified, as ngx_lua
+ * judges them after its handshake, so that the error codes are its own. */
+static int verify_in_handshake(X509_STORE_CTX *st, void *arg)
+{
+    SSL *ssl = X509_STORE_CTX_get_ex_data(st,
+                                          SSL_get_ex_data_X509_STORE_CTX_idx());
+    tls_app_t *app = ssl != NULL ? SSL_get_app_data(ssl) : NULL;
+    int ok = X509_verify_cert(st);
+
+    (void)arg;
+    if (app == NULL || !(SSL_get_verify_mode(ssl) & SSL_VERIFY_PEER))
+        return ok; /* and OpenSSL goes on whatever it says */
+    if (ok <= 0 || X509_STORE_CTX_get_error(st) != X509_V_OK) {
+        if (X509_STORE_CTX_get_error(st) == X509_V_OK)
+            X509_STORE_CTX_set_error(st, X509_V_ERR_UNSPECIFIED);
+        note_chain(st, app->reason, app->reason_len);
+        return 0;
+    }
+    if (app->name != NULL
+        && !cert_matches(X509_STORE_CTX_get0_cert(st), app->name)) {
+        app->host_failed = 1;
+        /* the alert OpenSSL sends the server says why */
+        X509_STORE_CTX_set_error(st, X509_V_ERR_HOSTNAME_MISMATCH);
+        note_host(app->reason, app->reason_len, X509_STORE_CTX_get0_cert(st),
+                  app->name);
+        return 0;
+    }
+    return 1;
 }
 
 /* ---- contexts ----------------------------------------------------------- */
@@ -202,6 +350,7 @@ int tls_ctx_init(tls_ctx_t *t, const tls_opts_t *o, char *err, size_t len)
     SSL_CTX_set_session_cache_mode(t->ctx, SSL_SESS_CACHE_CLIENT
                                                | SSL_SESS_CACHE_NO_INTERNAL);
     SSL_CTX_sess_set_new_cb(t->ctx, on_new_session);
+    SSL_CTX_set_cert_verify_callback(t->ctx, verify_in_handshake, NULL);
     if (o->ciphers && !SSL_CTX_set_cipher_list(t->ctx, o->ciphers))
         return ctx_error(t, "bad ciphers", err, len);
     if (o->ciphersuites && !SSL_CTX_set_ciphersuites(t->ctx, o->ciphersuites))
@@ -325,39 +474,16 @@ void tls_cert_free(tls_cert_t *c)
 
 /* ---- handshake ---------------------------------------------------------- */
 
-static int is_ip_literal(const char *name)
+/* The CAs of a handshake's own cafile / capath, or NULL. */
+static X509_STORE *opts_store(const tls_opts_t *o)
 {
-    unsigned char buf[sizeof(struct in6_addr)];
-    return inet_pton(AF_INET, name, buf) == 1
-           || inet_pton(AF_INET6, name, buf) == 1;
-}
+    X509_STORE *st = X509_STORE_new();
 
-/* The name check ngx_lua does after the chain check, with OpenSSL's
- * matcher: wildcards only as a whole left-most label, IP literals against
- * IP address SANs. */
-static int host_matches(SSL *ssl, const char *name)
-{
-    X509 *cert = SSL_get1_peer_certificate(ssl);
-    int ok;
-
-    if (cert == NULL)
-        return 0;
-    if (is_ip_literal(name))
-        ok = X509_check_ip_asc(cert, name, 0) == 1;
-    else
-        ok = X509_check_host(cert, name, 0,
-                             X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, NULL) == 1;
-    X509_free(cert);
-    return ok;
-}
-
-/* Accepts every chain during the handshake: the verdict is read after it,
- * so that errors carry OpenSSL's verify code, as ngx_lua reports them. */
-static int verify_later(int ok, X509_STORE_CTX *store)
-{
-    (void)ok;
-    (void)store;
-    return 1;
+    if (st != NULL && !X509_STORE_load_locations(st, o->cafile, o->capath)) {
+        X509_STORE_free(st);
+        return NULL;
+    }
+    return st;
 }
 
 /* One handshake's own settings, over the context's: trust, protocol
@@ -365,10 +491,8 @@ static int verify_later(int ok, X509_STORE_CTX *store)
 static int apply_opts(SSL *ssl, const tls_opts_t *o)
 {
     if (o->cafile || o->capath) {
-        X509_STORE *st = X509_STORE_new();
-        int ok = st != NULL
-                 && X509_STORE_load_locations(st, o->cafile, o->capath)
-                 && SSL_set1_verify_cert_store(ssl, st);
+        X509_STORE *st = opts_store(o);
+        int ok = st != NULL && SSL_set1_verify_cert_store(ssl, st);
         X509_STORE_free(st);
         if (!ok)
             return ERR_TLS_CTX;
@@ -389,9 +513,19 @@ static int apply_opts(SSL *ssl, const tls_opts_t *o)
 
 static int setup(tls_ctx_t *t, SSL *ssl, int fd, const tls_hs_t *hs)
 {
-    BIO *b = BIO_new(t->bio->meth);
+    tls_app_t *app = calloc(1, sizeof *app);
+    BIO *b;
     int i, rc;
 
+    if (app == NULL)
+        return ERR_NOMEM;
+    SSL_set_app_data(ssl, app);
+    app->reason = hs->reason;
+    app->reason_len = hs->reason_len;
+    if (hs->verify && hs->server_name != NULL
+        && (app->name = strdup(hs->server_name)) == NULL)
+        return ERR_NOMEM;
+    b = BIO_new(t->bio->meth);
     if (b == NULL)
         return ERR_NOMEM;
     BIO_set_data(b, (void *)(intptr_t)fd);
@@ -400,7 +534,7 @@ static int setup(tls_ctx_t *t, SSL *ssl, int fd, const tls_hs_t *hs)
         && !SSL_set_tlsext_host_name(ssl, hs->server_name))
         return ERR_TLS_HANDSHAKE;
     if (hs->verify)
-        SSL_set_verify(ssl, SSL_VERIFY_PEER, verify_later);
+        SSL_set_verify(ssl, SSL_VERIFY_PEER, continue_on_error);
     if (hs->store && !SSL_set1_verify_cert_store(ssl, hs->store))
         return ERR_TLS_HANDSHAKE;
     /* ngx_lua only asks for the stapled response; neither side checks it */
@@ -409,7 +543,7 @@ static int setup(tls_ctx_t *t, SSL *ssl, int fd, const tls_hs_t *hs)
     if (hs->resume && hs->resume->sess && !SSL_set_session(ssl, hs->resume->sess))
         return ERR_TLS_HANDSHAKE;
     if (hs->keep) {
-        SSL_set_app_data(ssl, hs->keep);
+        app->keep = hs->keep;
         tls_session_ref(hs->keep);
     }
     if (hs->opts && (rc = apply_opts(ssl, hs->opts)) != ERR_OK)
@@ -425,50 +559,101 @@ static int setup(tls_ctx_t *t, SSL *ssl, int fd, const tls_hs_t *hs)
     return ERR_OK;
 }
 
-/* Waits for what OpenSSL said it needs after a call that returned r. */
-static int wait_for(SSL *ssl, int fd, int r, io_ms deadline)
+/* Waits for what OpenSSL said it needs after a call that returned r; on
+ * a failure, notes why. */
+static int wait_for(SSL *ssl, int fd, int r, io_ms deadline,
+                    const tls_hs_t *hs)
 {
-    switch (SSL_get_error(ssl, r)) {
+    int e = SSL_get_error(ssl, r), saved = errno;
+
+    switch (e) {
     case SSL_ERROR_WANT_READ:
         return io_wait(fd, 0, deadline);
     case SSL_ERROR_WANT_WRITE:
         return io_wait(fd, 1, deadline);
     default:
+        if (ERR_peek_error() != 0)
+            note_queue(hs->reason, hs->reason_len);
+        else if (e == SSL_ERROR_SYSCALL && saved != 0)
+            note(hs->reason, hs->reason_len, "%s", strerror(saved));
+        else if (e == SSL_ERROR_SYSCALL || e == SSL_ERROR_ZERO_RETURN)
+            note(hs->reason, hs->reason_len,
+                 "the peer closed the connection");
+        else
+            note(hs->reason, hs->reason_len, "SSL_connect: SSL_get_error %d",
+                 e);
         return ERR_TLS_HANDSHAKE;
     }
+}
+
+/* The verdict after a handshake that completed with verification asked.
+ * A full handshake was judged inside it already; a resumed one was not
+ * (no certificate went by): its session keeps the chain's verdict of its
+ * first handshake, and its certificate, whose name is checked here. */
+static int check_after(SSL *ssl, const tls_hs_t *hs, long *verify_code)
+{
+    long v = SSL_get_verify_result(ssl);
+    X509 *cert;
+
+    if (v != X509_V_OK) {
+        *verify_code = v;
+        note(hs->reason, hs->reason_len,
+             "certificate verify failed (resumed session): %ld: %s", v,
+             X509_verify_cert_error_string(v));
+        return ERR_TLS_VERIFY;
+    }
+    if (hs->server_name && !host_matches(ssl, hs->server_name)) {
+        cert = SSL_get1_peer_certificate(ssl);
+        note_host(hs->reason, hs->reason_len, cert, hs->server_name);
+        X509_free(cert);
+        return ERR_TLS_HOST;
+    }
+    return ERR_OK;
 }
 
 int tls_handshake(tls_ctx_t *t, int fd, const tls_hs_t *hs, io_ms deadline,
                   tls_conn_t *out, long *verify_code)
 {
+    tls_app_t *app;
     int rc, r;
 
     memset(out, 0, sizeof *out);
     *verify_code = 0;
+    if (hs->reason != NULL && hs->reason_len > 0)
+        hs->reason[0] = '\0';
     out->ssl = SSL_new(t->ctx);
     if (out->ssl == NULL)
         return ERR_NOMEM;
     out->bio = t->bio;
     t->bio->refs++;
+    ERR_clear_error();
     rc = setup(t, out->ssl, fd, hs);
+    if (rc != ERR_OK)
+        note_queue(hs->reason, hs->reason_len);
     while (rc == ERR_OK) {
         ERR_clear_error();
         r = SSL_connect(out->ssl);
         if (r == 1)
             break;
-        rc = wait_for(out->ssl, fd, r, deadline);
+        rc = wait_for(out->ssl, fd, r, deadline, hs);
     }
     ERR_clear_error();
-    if (rc == ERR_OK && hs->verify) {
+    if (rc == ERR_TIMEOUT)
+        note(hs->reason, hs->reason_len,
+             "the handshake did not end within the connect timeout");
+    app = SSL_get_app_data(out->ssl);
+    if (rc == ERR_TLS_HANDSHAKE && hs->verify && app != NULL) {
+        /* failed by verify_in_handshake? Then say what it found. */
         long v = SSL_get_verify_result(out->ssl);
-        if (v != X509_V_OK) {
+        if (app->host_failed) {
+            rc = ERR_TLS_HOST;
+        } else if (v != X509_V_OK) {
             *verify_code = v;
             rc = ERR_TLS_VERIFY;
-        } else if (hs->server_name && !host_matches(out->ssl,
-                                                    hs->server_name)) {
-            rc = ERR_TLS_HOST;
         }
     }
+    if (rc == ERR_OK && hs->verify)
+        rc = check_after(out->ssl, hs, verify_code);
     if (rc == ERR_OK && hs->keep != NULL && hs->keep->sess == NULL) {
         /* a resumed TLS 1.2 session is not announced as new: keep it so
          * that the next handshake can resume too */
@@ -477,6 +662,12 @@ int tls_handshake(tls_ctx_t *t, int fd, const tls_hs_t *hs, io_ms deadline,
             hs->keep->sess = sess;
         else if (sess != NULL)
             SSL_SESSION_free(sess);
+    }
+    /* the caller's buffer is not ours after this call (a renegotiation
+     * verifies again, with nowhere to write) */
+    if (app != NULL) {
+        app->reason = NULL;
+        app->reason_len = 0;
     }
     if (rc == ERR_OK && hs->server_name
         && (out->name = strdup(hs->server_name)) == NULL)
@@ -587,14 +778,18 @@ void tls_conn_abandon(tls_conn_t *t)
 void tls_conn_close(tls_conn_t *t)
 {
     if (t->ssl != NULL) {
-        tls_session_t *keep = SSL_get_app_data(t->ssl);
+        tls_app_t *app = SSL_get_app_data(t->ssl);
         ERR_clear_error();
         /* one try: close_notify goes out if the socket takes it right now */
         if (SSL_is_init_finished(t->ssl) && !SSL_get_quiet_shutdown(t->ssl))
             SSL_shutdown(t->ssl);
         ERR_clear_error();
         SSL_free(t->ssl);
-        tls_session_unref(keep);
+        if (app != NULL) {
+            tls_session_unref(app->keep);
+            free(app->name);
+            free(app);
+        }
     }
     bio_unref(t->bio);
     free(t->name);

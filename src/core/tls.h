@@ -76,6 +76,8 @@ typedef struct {
     const tls_opts_t *opts;   /* this handshake's own settings; may be NULL */
     int status_req;           /* send status_request (OCSP stapling) */
     X509_STORE *store;        /* trust these CAs instead; may be NULL */
+    char *reason;             /* filled with why it failed, in OpenSSL's */
+    size_t reason_len;        /* words when it has some; may be NULL */
 } tls_hs_t;
 
 /* A connection's TLS layer and what its handshake was for: a pooled
@@ -89,7 +91,11 @@ typedef struct {
 } tls_conn_t;
 
 /* Runs the client handshake on fd. On success *out holds the connection. A
- * verify failure is ERR_TLS_VERIFY with the X509 code in *verify_code. */
+ * verify failure is ERR_TLS_VERIFY with the X509 code in *verify_code; a
+ * name the certificate does not cover is ERR_TLS_HOST. With verification
+ * asked, both fail the handshake itself (inside OpenSSL's verification),
+ * so that nothing of ours, a client certificate above all, reaches a
+ * server that fails them. */
 int tls_handshake(tls_ctx_t *t, int fd, const tls_hs_t *hs, io_ms deadline,
                   tls_conn_t *out, long *verify_code);
 

@@ -1098,6 +1098,7 @@ static const luaL_Reg tcp_methods[] = {
     {"setclientcert", tcp_setclientcert},
     {"settrustedstore", tcp_settrustedstore},
     {"getpeercert", tcp_getpeercert},
+    {"getsslerror", tcp_getsslerror},
     {NULL, NULL},
 };
 

@@ -24,6 +24,10 @@ typedef struct {
     tls_cert_t client; /* setclientcert's certificate, if any */
     X509_STORE *trusted; /* settrustedstore's CAs, for the next handshake */
     const int *hooked;   /* the Lua state has a clock hook (tcp_after_wait) */
+    /* why the last sslhandshake failed, in OpenSSL's words where it has
+     * some ("" when it did not): the returned error stays ngx_lua's, this
+     * is for logs (getsslerror) */
+    char ssl_error[256];
 } tcp_t;
 
 /* Registers the socket's metatables in the registry. */
@@ -73,5 +77,6 @@ int tcp_getsslsession(lua_State *L);
 int tcp_setclientcert(lua_State *L);
 int tcp_settrustedstore(lua_State *L);
 int tcp_getpeercert(lua_State *L);
+int tcp_getsslerror(lua_State *L);
 
 #endif

@@ -284,6 +284,21 @@ static int tls_state_gc(lua_State *L)
 
 /* ---- methods ------------------------------------------------------------- */
 
+/* Pushes nil and the error of a failed handshake, in ngx_lua's words;
+ * returns 2. */
+static int push_handshake_error(lua_State *L, int rc, long code)
+{
+    char err[128];
+
+    lua_pushnil(L);
+    if (rc == ERR_TLS_VERIFY)
+        lua_pushfstring(L, "%d: %s", (int)code,
+                        X509_verify_cert_error_string(code));
+    else
+        lua_pushstring(L, err_text(rc, err, sizeof err));
+    return 2;
+}
+
 /* A reused pooled connection: its handshake is done; it may serve only a
  * handshake for the name and verify setting it was made with, where
  * ngx_lua would silently hand out a connection verified for another. */
@@ -327,6 +342,7 @@ int tcp_sslhandshake(lua_State *L)
     tls_opts_t per_call;
     char err[256];
     const char *bad;
+    size_t name_len = 0;
     long code;
     int n = lua_gettop(L), rc, want_session;
 
@@ -342,9 +358,9 @@ int tcp_sslhandshake(lua_State *L)
     hs.server_name = lua_isnil(L, 3) || (lua_type(L, 3) == LUA_TBOOLEAN
                                          && !lua_toboolean(L, 3))
                          ? NULL
-                         : compat_checklstring(L, 3, NULL);
+                         : compat_checklstring(L, 3, &name_len);
     hs.verify = lua_toboolean(L, 4);
-    if (hs.server_name != NULL && hs.server_name[0] == '\0')
+    if (hs.server_name != NULL && name_len == 0)
         hs.server_name = NULL;
     /* the older form: this handshake's own TLS settings in 4th place,
      * checked as set_luasec_defaults checks its table; the message names
@@ -361,6 +377,9 @@ int tcp_sslhandshake(lua_State *L)
         return luaL_error(L, "socket is never created nor connected");
     if (tcp_half_closed(t))
         return tcp_push_error(L, ERR_CLOSED);
+    t->ssl_error[0] = '\0';
+    hs.reason = t->ssl_error;
+    hs.reason_len = sizeof t->ssl_error;
     if (t->c.tls.ssl != NULL)
         return reuse_handshake(L, t, hs.server_name, hs.verify, want_session,
                                resume != NULL);
@@ -390,18 +409,29 @@ int tcp_sslhandshake(lua_State *L)
     t->trusted = NULL;
     if (rc != ERR_OK) {
         tcp_release(t);
-        lua_pushnil(L);
-        if (rc == ERR_TLS_VERIFY)
-            lua_pushfstring(L, "%d: %s", (int)code,
-                            X509_verify_cert_error_string(code));
-        else
-            lua_pushstring(L, err_text(rc, err, sizeof err));
+        push_handshake_error(L, rc, code);
         tcp_after_wait(L);
         return 2;
     }
     if (!want_session)
         lua_pushboolean(L, 1);
     tcp_after_wait(L);
+    return 1;
+}
+
+/* getsslerror(): why the socket's last sslhandshake failed, in OpenSSL's
+ * words where it has some (the verify error and the certificate it was
+ * about, the alert the server sent, ...), or nil when it did not fail.
+ * sslhandshake itself returns ngx_lua's terse strings; nginx writes these
+ * details to its error log, which plain Lua does not have. */
+int tcp_getsslerror(lua_State *L)
+{
+    tcp_t *t = tcp_check(L);
+
+    if (t->ssl_error[0] == '\0')
+        lua_pushnil(L);
+    else
+        lua_pushstring(L, t->ssl_error);
     return 1;
 }
 
