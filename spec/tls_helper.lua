@@ -125,6 +125,7 @@ end
 --   leaf_int    localhost + 127.0.0.1, by the intermediate; chain_int = leaf + int,
 --               full_int = leaf + int + root (the files s_server -cert_chain takes)
 --   wildcard    SAN DNS:*.example.test, by the root
+--   two_names   SANs DNS:conf.test and DNS:alt.conf.test, by the root
 --   partial     SAN DNS:f*.example.test (a partial wildcard), by the root
 --   expired     localhost, valid in January 2020 only
 --   notyet      localhost, valid from 2040
@@ -148,6 +149,7 @@ function M.pki(dir)
     issue(dir, "ca", "server", "localhost", "server", SERVER_SAN)
     issue(dir, "int", "leaf_int", "localhost", "server", SERVER_SAN)
     issue(dir, "ca", "wildcard", "*.example.test", "server", "DNS:*.example.test")
+    issue(dir, "ca", "two_names", "conf.test", "server", "DNS:conf.test,DNS:alt.conf.test")
     issue(dir, "ca", "partial", "f*.example.test", "server", "DNS:f*.example.test")
     issue(dir, "ca", "expired", "localhost", "server", SERVER_SAN,
           {start = "200101000000Z", stop = "200201000000Z"})
@@ -160,7 +162,7 @@ function M.pki(dir)
     cat(dir, "full_int", "leaf_int", "int", "ca")
     local made = {dir = dir, text = read_file}
     for _, name in ipairs({"ca", "int", "other_ca", "client_ca", "server", "leaf_int",
-                           "wildcard", "partial", "expired", "notyet", "selfsigned",
+                           "wildcard", "two_names", "partial", "expired", "notyet", "selfsigned",
                            "client", "chain_int", "full_int"}) do
         made[name] = {cert = dir .. "/" .. name .. ".pem", key = dir .. "/" .. name .. ".key"}
     end

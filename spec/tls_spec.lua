@@ -425,6 +425,30 @@ describe("sslhandshake", function()
             end
         end)
 
+        -- ngx_lua 0.10.23 sends what comes before the NUL as SNI; verified,
+        -- it then says certificate host mismatch (its check of the whole
+        -- name fails), unverified it returns a session
+        it("a server name with a NUL byte is refused before anything is sent", function()
+            local srv = th.s_server({mode = "rev"})
+            for _, name in ipairs({{"localhost\0.evil.test", [[localhost\0.evil.test]]},
+                                   {"\0localhost", [[\0localhost]]},
+                                   {"localhost\0", [[localhost\0]]}}) do
+                local s = connect(srv)
+                fails_closed(s, "certificate host mismatch", nil, name[1], true)
+                assert.equal("the server name holds a NUL byte: nothing was sent",
+                             s:getsslerror())
+                fails_closed(connect(srv), 'bad server name "' .. name[2] .. '": holds a NUL byte',
+                             false, name[1], false)
+            end
+            -- also on a connection that is TLS already
+            local s = connect(srv)
+            assert.returns({true}, s:sslhandshake(false, "localhost", true))
+            fails_closed(s, "certificate host mismatch", false, "localhost\0.evil.test", true)
+            -- s_server (one connection at a time) saw no handshake but that one
+            assert.is_true(th.wait_log(srv, "CONNECTION ESTABLISHED"))
+            assert.equal(1, count(srv.log(), "CONNECTION ESTABLISHED"))
+        end)
+
         it("the server name is sent as SNI (not for IP literals)", function()
             local srv = th.s_server({mode = "rev", args = "-servername sni.test -cert2 "
                                      .. pki.wildcard.cert .. " -key2 " .. pki.wildcard.key})
@@ -1005,32 +1029,87 @@ describe("pooled TLS connections", function()
         s:close()
     end)
 
-    it("another server name: nil and a clear error, the connection closed", function()
-        local srv = th.s_server({mode = "rev"})
-        pooled(srv, "localhost", true)
+    -- SPEC 5: a handshake on a connection that is TLS already checks the
+    -- peer's certificate against the name asked now; ngx_lua 0.10.23
+    -- answers yes whatever the name
+    it("another name the certificate covers: returned at once, as ngx_lua does", function()
+        local srv = th.s_server({mode = "rev", cert = pki.two_names})
+        pooled(srv, "conf.test", true)
         local s = connect(srv)
         assert.returns({1}, s:getreusedtimes())
-        fails_closed(s, "reused connection was made for a verified handshake to localhost,"
-                        .. " not for this handshake", nil, "127.0.0.1", true)
+        assert.equal("userdata", type((s:sslhandshake(nil, "alt.conf.test", true))))
+        assert.returns({true}, s:sslhandshake(false, "alt.conf.test", true))
+        assert.returns({3}, s:send("cd\n"))
+        assert.returns({"dc"}, s:receive())
+        assert.equal(1, count(srv.log(), "CONNECTION ESTABLISHED"))
+        assert.returns({1}, s:setkeepalive())
+        -- an IP literal against the IP address SAN of pki.server
+        local srv2 = th.s_server({mode = "rev"})
+        pooled(srv2, "localhost", true)
+        s = connect(srv2)
+        assert.returns({1}, s:getreusedtimes())
+        assert.returns({true}, s:sslhandshake(false, "127.0.0.1", true))
+        s:close()
         drain(srv)
     end)
 
-    it("an unverified connection does not serve a verified handshake", function()
+    it("a name the certificate does not cover: certificate host mismatch, closed (ngx_lua: yes)", function()
+        local srv = th.s_server({mode = "rev", cert = pki.two_names})
+        pooled(srv, "conf.test", true)
+        local s = connect(srv)
+        assert.returns({1}, s:getreusedtimes())
+        fails_closed(s, "certificate host mismatch", nil, "other.conf.test", true)
+        assert.matches("is not for other%.conf%.test", s:getsslerror())
+        drain(srv)
+    end)
+
+    it("without verification asked, any name: returned at once, as ngx_lua does", function()
+        local srv = th.s_server({mode = "rev", cert = pki.two_names})
+        pooled(srv, "conf.test", true)
+        local s = connect(srv)
+        assert.returns({1}, s:getreusedtimes())
+        assert.returns({true}, s:sslhandshake(false, "other.test", false))
+        assert.returns({3}, s:send("ef\n"))
+        assert.returns({"fe"}, s:receive())
+        s:close()
+    end)
+
+    it("an unverified connection: its chain is verified when a handshake asks", function()
         local srv = th.s_server({mode = "rev"})
         pooled(srv, "localhost", false)
         local s = connect(srv)
         assert.returns({1}, s:getreusedtimes())
-        fails_closed(s, "reused connection was made for an unverified handshake to localhost,"
-                        .. " not for this handshake", false, "localhost", true)
+        assert.returns({true}, s:sslhandshake(false, "localhost", true))
+        assert.returns({3}, s:send("ab\n"))
+        assert.returns({"ba"}, s:receive())
+        assert.returns({1}, s:setkeepalive())
+        -- a chain that does not verify: the handshake's error, closed
+        local bad = th.s_server({mode = "rev", cert = pki.selfsigned})
+        pooled(bad, "localhost", false)
+        s = connect(bad)
+        assert.returns({1}, s:getreusedtimes())
+        fails_closed(s, "18: self-signed certificate", false, "localhost", true)
+        assert.matches("certificate verify failed at depth 0", s:getsslerror())
+        -- verified against the defaults of now, not of its first handshake
+        pooled(bad, "localhost", false)
+        trust({cafile = pki.selfsigned.cert})
+        s = connect(bad)
+        assert.returns({1}, s:getreusedtimes())
+        assert.returns({true}, s:sslhandshake(false, "localhost", true))
+        s:close()
         drain(srv)
     end)
 
-    it("a connection made without a name does not serve one with a name", function()
+    it("a connection made without a name serves one with a name its certificate covers", function()
         local srv = th.s_server({mode = "rev"})
         pooled(srv, nil, false)
         local s = connect(srv)
-        fails_closed(s, "reused connection was made for an unverified handshake,"
-                        .. " not for this handshake", nil, "localhost", false)
+        assert.returns({1}, s:getreusedtimes())
+        assert.equal("userdata", type((s:sslhandshake(nil, "localhost", true))))
+        assert.returns({1}, s:setkeepalive())
+        s = connect(srv)
+        assert.returns({2}, s:getreusedtimes())
+        fails_closed(s, "certificate host mismatch", nil, "wrong.test", true)
         drain(srv)
     end)
 
@@ -1041,10 +1120,28 @@ describe("pooled TLS connections", function()
         assert.returns({1}, s:setkeepalive())
         s = connect(srv)
         assert.returns({1}, s:getreusedtimes())
-        local ok, err = s:sslhandshake(sess, "wrong.test", true)
-        assert.is_nil(ok, "a connection verified for localhost handed out for wrong.test")
-        assert.matches("^reused connection was made for", err)
+        fails_closed(s, "certificate host mismatch", sess, "wrong.test", true)
+        -- and a covered name gets the passed session back, as in ngx_lua
+        s = connect(srv)
+        assert.returns({0}, s:getreusedtimes())
+        assert.equal("userdata", type((s:sslhandshake(sess, "localhost", true))))
+        assert.returns({1}, s:setkeepalive())
+        s = connect(srv)
+        assert.returns({1}, s:getreusedtimes())
+        assert.returns({sess}, s:sslhandshake(sess, "127.0.0.1", true))
+        s:close()
         drain(srv)
+    end)
+
+    it("on a live connection too: a second handshake for a covered name, then one that is not", function()
+        local srv = th.s_server({mode = "rev", cert = pki.two_names})
+        local s = connect(srv)
+        assert.equal("userdata", type((s:sslhandshake(nil, "conf.test", true))))
+        assert.equal("userdata", type((s:sslhandshake(nil, "alt.conf.test", true))))
+        assert.returns({true}, s:sslhandshake(false, "conf.test", true))
+        assert.returns({3}, s:send("gh\n"))
+        assert.returns({"hg"}, s:receive())
+        fails_closed(s, "certificate host mismatch", false, "wrong.test", true)
     end)
 
     -- ngx_lua 0.10.23 answers "connection in dubious state" here

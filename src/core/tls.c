@@ -669,13 +669,92 @@ int tls_handshake(tls_ctx_t *t, int fd, const tls_hs_t *hs, io_ms deadline,
         app->reason = NULL;
         app->reason_len = 0;
     }
-    if (rc == ERR_OK && hs->server_name
-        && (out->name = strdup(hs->server_name)) == NULL)
-        rc = ERR_NOMEM;
     out->verify = hs->verify;
     if (rc != ERR_OK)
         tls_conn_close(out);
     return rc;
+}
+
+/* Verifies the chain a connection's peer sent, now, as a handshake would
+ * have: against hs->store, else hs->opts' CAs, else t's; with t's
+ * verification settings and the depth of hs->opts. */
+static int verify_peer_chain(tls_ctx_t *t, SSL *ssl, const tls_hs_t *hs,
+                             long *verify_code)
+{
+    X509 *leaf = SSL_get1_peer_certificate(ssl);
+    X509_STORE *own = NULL, *store = hs->store;
+    X509_STORE_CTX *st = NULL;
+    X509_VERIFY_PARAM *param;
+    int rc = ERR_NOMEM;
+
+    if (leaf == NULL) {
+        note(hs->reason, hs->reason_len, "the server sent no certificate");
+        return ERR_TLS_HANDSHAKE;
+    }
+    if (store == NULL && hs->opts && (hs->opts->cafile || hs->opts->capath)) {
+        store = own = opts_store(hs->opts);
+        if (store == NULL) {
+            rc = ERR_TLS_CTX;
+            note_queue(hs->reason, hs->reason_len);
+            goto out;
+        }
+    }
+    if (store == NULL)
+        store = SSL_CTX_get_cert_store(t->ctx);
+    st = X509_STORE_CTX_new();
+    if (st == NULL
+        || !X509_STORE_CTX_init(st, store, leaf, SSL_get_peer_cert_chain(ssl)))
+        goto out;
+    param = X509_STORE_CTX_get0_param(st);
+    /* what ssl_verify_cert_chain sets for a client: the server purpose,
+     * the context's parameters, the connection's security level */
+    X509_STORE_CTX_set_default(st, "ssl_server");
+    X509_VERIFY_PARAM_set1(param, SSL_CTX_get0_param(t->ctx));
+    X509_VERIFY_PARAM_set_auth_level(param, SSL_get_security_level(ssl));
+    if (hs->opts && hs->opts->verify_depth >= 0)
+        X509_STORE_CTX_set_depth(st, hs->opts->verify_depth);
+    X509_STORE_CTX_set_verify_cb(st, continue_on_error);
+    if (X509_verify_cert(st) <= 0 || X509_STORE_CTX_get_error(st) != X509_V_OK) {
+        if (X509_STORE_CTX_get_error(st) == X509_V_OK)
+            X509_STORE_CTX_set_error(st, X509_V_ERR_UNSPECIFIED);
+        *verify_code = X509_STORE_CTX_get_error(st);
+        note_chain(st, hs->reason, hs->reason_len);
+        rc = ERR_TLS_VERIFY;
+    } else {
+        rc = ERR_OK;
+    }
+out:
+    X509_STORE_CTX_free(st);
+    X509_STORE_free(own);
+    X509_free(leaf);
+    ERR_clear_error();
+    return rc;
+}
+
+int tls_conn_recheck(tls_ctx_t *t, tls_conn_t *c, const tls_hs_t *hs,
+                     long *verify_code)
+{
+    X509 *cert;
+    int rc;
+
+    *verify_code = 0;
+    if (hs->reason != NULL && hs->reason_len > 0)
+        hs->reason[0] = '\0';
+    if (!hs->verify)
+        return ERR_OK;
+    if (!c->verify) {
+        rc = verify_peer_chain(t, c->ssl, hs, verify_code);
+        if (rc != ERR_OK)
+            return rc;
+        c->verify = 1;
+    }
+    if (hs->server_name != NULL && !host_matches(c->ssl, hs->server_name)) {
+        cert = SSL_get1_peer_certificate(c->ssl);
+        note_host(hs->reason, hs->reason_len, cert, hs->server_name);
+        X509_free(cert);
+        return ERR_TLS_HOST;
+    }
+    return ERR_OK;
 }
 
 /* ---- I/O ------------------------------------------------------------------ */
@@ -792,7 +871,6 @@ void tls_conn_close(tls_conn_t *t)
         }
     }
     bio_unref(t->bio);
-    free(t->name);
     memset(t, 0, sizeof *t);
 }
 

@@ -80,13 +80,11 @@ typedef struct {
     size_t reason_len;        /* words when it has some; may be NULL */
 } tls_hs_t;
 
-/* A connection's TLS layer and what its handshake was for: a pooled
- * connection may only be handed to a handshake for the same name and
- * verify setting. */
+/* A connection's TLS layer, and whether its chain was verified (a later
+ * handshake asking for verification on it need not verify it again). */
 typedef struct {
     SSL *ssl;      /* NULL: plain TCP */
     tls_bio_t *bio;
-    char *name;    /* the server name of the handshake, or NULL */
     int verify;
 } tls_conn_t;
 
@@ -98,6 +96,15 @@ typedef struct {
  * server that fails them. */
 int tls_handshake(tls_ctx_t *t, int fd, const tls_hs_t *hs, io_ms deadline,
                   tls_conn_t *out, long *verify_code);
+
+/* A handshake asked of a connection that is TLS already (a second call, or
+ * one taken from the pool): with hs->verify, verifies the peer's chain if
+ * no handshake on it did (against hs->store, hs->opts' CAs or t's), then
+ * checks its certificate against hs->server_name. Returns 0, ERR_TLS_VERIFY
+ * (the X509 code in *verify_code) or ERR_TLS_HOST; without hs->verify, 0.
+ * Nothing goes over the wire. */
+int tls_conn_recheck(tls_ctx_t *t, tls_conn_t *c, const tls_hs_t *hs,
+                     long *verify_code);
 
 /* Sends close_notify if the socket takes it now, frees the connection and
  * forgets it. */

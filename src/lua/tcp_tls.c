@@ -299,26 +299,56 @@ static int push_handshake_error(lua_State *L, int rc, long code)
     return 2;
 }
 
-/* A reused pooled connection: its handshake is done; it may serve only a
- * handshake for the name and verify setting it was made with, where
- * ngx_lua would silently hand out a connection verified for another. */
-static int reuse_handshake(lua_State *L, tcp_t *t, const char *name,
-                           int verify, int want_session, int passed)
+/* A server name with a NUL in it: OpenSSL takes the name as a C string, so
+ * the server would see (as SNI) and the certificate would be checked
+ * against only what comes before the NUL, another name than the caller's.
+ * Refused before anything is sent, and the socket closed, as after any
+ * failed handshake: with verification asked in ngx_lua's words for the
+ * same call (its check of the whole name fails after the handshake). */
+static int refuse_server_name(lua_State *L, tcp_t *t, const char *name,
+                              size_t len, int verify)
 {
-    const tls_conn_t *tls = &t->c.tls;
-    int same_name = (name == NULL && tls->name == NULL)
-                    || (name != NULL && tls->name != NULL
-                        && strcmp(name, tls->name) == 0);
-
-    if (!same_name || (verify && !tls->verify)) {
-        lua_pushnil(L);
-        lua_pushfstring(L, "reused connection was made for %s%s%s, "
-                        "not for this handshake",
-                        tls->verify ? "a verified handshake"
-                                    : "an unverified handshake",
-                        tls->name ? " to " : "", tls->name ? tls->name : "");
-        tcp_release(t); /* after the message: it reads the name */
+    tcp_release(t);
+    snprintf(t->ssl_error, sizeof t->ssl_error,
+             "the server name holds a NUL byte: nothing was sent");
+    lua_pushnil(L);
+    if (verify) {
+        lua_pushliteral(L, "certificate host mismatch");
         return 2;
+    }
+    lua_pushliteral(L, "bad server name \"");
+    tcp_push_visible(L, name, len);
+    lua_pushliteral(L, "\": holds a NUL byte");
+    lua_concat(L, 3);
+    return 2;
+}
+
+/* sslhandshake on a connection that is TLS already (a second call, or one
+ * reused from the pool): no new handshake, but, with verification asked,
+ * the peer's certificate must be good for the name asked now (and its
+ * chain verified, if no handshake on it did that yet); ngx_lua answers yes
+ * whatever the name. Then the answer ngx_lua gives. */
+static int reuse_handshake(lua_State *L, tcp_t *t, tls_hs_t *hs,
+                           int want_session, int passed)
+{
+    tls_ctx_t *ctx = NULL;
+    char err[256];
+    long code;
+    int rc;
+
+    if (hs->verify && (ctx = context(L, err, sizeof err)) == NULL) {
+        lua_pushnil(L);
+        lua_pushstring(L, err);
+        return 2;
+    }
+    hs->store = t->trusted;
+    rc = tls_conn_recheck(ctx, &t->c.tls, hs, &code);
+    /* a trusted store serves one handshake, as in ngx_lua */
+    X509_STORE_free(t->trusted);
+    t->trusted = NULL;
+    if (rc != ERR_OK) {
+        tcp_release(t);
+        return push_handshake_error(L, rc, code);
     }
     if (passed) {
         /* ngx_lua answers a passed session with that same session */
@@ -378,11 +408,12 @@ int tcp_sslhandshake(lua_State *L)
     if (tcp_half_closed(t))
         return tcp_push_error(L, ERR_CLOSED);
     t->ssl_error[0] = '\0';
+    if (hs.server_name != NULL && memchr(hs.server_name, '\0', name_len))
+        return refuse_server_name(L, t, hs.server_name, name_len, hs.verify);
     hs.reason = t->ssl_error;
     hs.reason_len = sizeof t->ssl_error;
     if (t->c.tls.ssl != NULL)
-        return reuse_handshake(L, t, hs.server_name, hs.verify, want_session,
-                               resume != NULL);
+        return reuse_handshake(L, t, &hs, want_session, resume != NULL);
     ctx = context(L, err, sizeof err);
     if (ctx == NULL) {
         lua_pushnil(L);
