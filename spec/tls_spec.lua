@@ -947,6 +947,56 @@ describe("getsslerror: OpenSSL's reason for the last failed handshake", function
     end)
 end)
 
+describe("SSL_CERT_FILE and SSL_CERT_DIR", function()
+    after_each(after)
+
+    -- the variables are read when the context is made: in a child process
+    -- with them set (os.setenv does not exist); it prints the handshake's
+    -- results
+    local function child(env, port, defaults)
+        local interp = arg and arg[-1]
+        assert.truthy(interp, "the interpreter's name (arg[-1])")
+        local script = os.tmpname()
+        local f = assert(io.open(script, "wb"))
+        f:write(([[
+            local socket = require "resty.luasocket"
+            if %s then assert(socket.set_luasec_defaults(%s)) end
+            local s = socket.tcp()
+            s:settimeout(3000)
+            assert(s:connect("127.0.0.1", %d))
+            print(s:sslhandshake(false, "localhost", true))
+        ]]):format(tostring(defaults ~= nil), defaults or "nil", port))
+        f:close()
+        local p = assert(io.popen(env .. " " .. interp .. " " .. th.shell_quote(script) .. " 2>&1"))
+        local out = p:read("*a")
+        p:close()
+        os.remove(script)
+        return (out:gsub("\n$", ""))
+    end
+
+    it("are trusted before the system bundle, as OpenSSL and curl do", function()
+        pki = th.pki()
+        local srv = th.s_server({mode = "rev"})
+        local q = th.shell_quote
+        assert.equal("nil\t21: unable to verify the first certificate",
+                     child("env -u SSL_CERT_FILE -u SSL_CERT_DIR", srv.port))
+        assert.equal("true", child("SSL_CERT_FILE=" .. q(pki.ca.cert), srv.port))
+        local dir = pki.dir .. "/certdir"
+        assert.truthy(os.execute("mkdir -p " .. dir .. " && cp " .. pki.ca.cert .. " " .. dir
+                                 .. "/ && openssl rehash " .. dir .. " >/dev/null 2>&1"))
+        assert.equal("true", child("SSL_CERT_DIR=" .. q(dir), srv.port))
+        assert.equal("true", child("SSL_CERT_FILE=" .. q(pki.other_ca.cert)
+                                   .. " SSL_CERT_DIR=" .. q(dir), srv.port))
+        -- set_luasec_defaults' cafile comes first
+        assert.equal("nil\t21: unable to verify the first certificate",
+                     child("SSL_CERT_FILE=" .. q(pki.ca.cert), srv.port,
+                           "{cafile = " .. ("%q"):format(pki.other_ca.cert) .. "}"))
+        -- a file that cannot be read: the handshake says why
+        assert.matches("^nil\tcannot load the CA certificates of SSL_CERT_FILE / SSL_CERT_DIR: ",
+                       child("SSL_CERT_FILE=/nonexistent/ca.pem", srv.port))
+    end)
+end)
+
 describe("getpeercert", function()
     before_each(function() trust() end)
     after_each(after)

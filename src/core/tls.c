@@ -316,6 +316,24 @@ static const char *system_ca_bundle(void)
     return NULL;
 }
 
+/* SSL_CERT_FILE and SSL_CERT_DIR (OpenSSL's names for them), which
+ * OpenSSL's default paths and curl honour before their built-in CAs;
+ * ignored, as OpenSSL ignores them, in a set-user-ID or set-group-ID
+ * process, whose environment is its caller's. Whether either is set. */
+static int env_ca(const char **file, const char **dir)
+{
+    const char *f, *d;
+
+    *file = *dir = NULL;
+    if (getuid() != geteuid() || getgid() != getegid())
+        return 0;
+    f = getenv(X509_get_default_cert_file_env());
+    d = getenv(X509_get_default_cert_dir_env());
+    *file = f != NULL && f[0] != '\0' ? f : NULL;
+    *dir = d != NULL && d[0] != '\0' ? d : NULL;
+    return *file != NULL || *dir != NULL;
+}
+
 static int ctx_error(tls_ctx_t *t, const char *what, char *err, size_t len)
 {
     unsigned long e = ERR_get_error();
@@ -330,7 +348,7 @@ static int ctx_error(tls_ctx_t *t, const char *what, char *err, size_t len)
 
 int tls_ctx_init(tls_ctx_t *t, const tls_opts_t *o, char *err, size_t len)
 {
-    const char *bundle;
+    const char *bundle, *env_file, *env_dir;
 
     t->bio = NULL;
     t->ctx = SSL_CTX_new(TLS_client_method());
@@ -361,6 +379,10 @@ int tls_ctx_init(tls_ctx_t *t, const tls_opts_t *o, char *err, size_t len)
     if (o->cafile || o->capath) {
         if (!SSL_CTX_load_verify_locations(t->ctx, o->cafile, o->capath))
             return ctx_error(t, "cannot load the CA certificates", err, len);
+    } else if (env_ca(&env_file, &env_dir)) {
+        if (!SSL_CTX_load_verify_locations(t->ctx, env_file, env_dir))
+            return ctx_error(t, "cannot load the CA certificates of "
+                                "SSL_CERT_FILE / SSL_CERT_DIR", err, len);
     } else if ((bundle = system_ca_bundle()) != NULL) {
         if (!SSL_CTX_load_verify_locations(t->ctx, bundle, NULL))
             return ctx_error(t, "cannot load the system CA bundle", err, len);
