@@ -186,10 +186,12 @@ static void note_queue(char *buf, size_t len)
     }
     while ((e = ERR_get_error()) != 0) {
         n = strlen(buf);
-        if (n > 0 && n + 3 < len)
-            memcpy(buf + n, "; ", 3), n += 2;
-        if (n + 1 >= len)
-            continue; /* full: the rest is dropped from the queue */
+        if (n > 0) {
+            if (n + 3 >= len)
+                continue; /* full: the rest is dropped from the queue */
+            memcpy(buf + n, "; ", 3);
+            n += 2;
+        }
         ERR_error_string_n(e, buf + n, len - n);
     }
 }
