@@ -2,8 +2,9 @@
  * peer: the scripted TCP/unix server every test talks to.
  *
  *   build/peer [--unix PATH] [--host ADDR] [--port N] [--max-seconds S] SCRIPT
- *   build/peer --udp [--host ADDR] [--port N] [--max-seconds S] echo
- *     (a UDP peer that sends every datagram back to its sender)
+ *   build/peer --udp [--host ADDR] [--port N] [--max-seconds S] echo|hold
+ *     (a UDP peer that sends every datagram back to its sender, or, with
+ *     hold, answers none: a DNS server that never replies)
  *   build/peer --no-accept [--host ADDR] [--port N] [--max-seconds S] hold
  *     (listens with a backlog of 0 and never accepts: once one connection
  *     waits in the queue, the kernel drops the SYNs of the next ones, whose
@@ -723,12 +724,16 @@ static int listen_inet(const char *host, int port, int *bound_port, int type)
 static void usage(void)
 {
     fprintf(stderr, "usage: peer [--unix PATH] [--host ADDR] [--port N] "
-                    "[--max-seconds S] [--udp | --no-accept] SCRIPT\n");
+                    "[--max-seconds S] [--udp | --no-accept] SCRIPT\n"
+                    "       peer --udp [--host ADDR] [--port N] "
+                    "[--max-seconds S] echo|hold\n");
     exit(2);
 }
 
-/* --udp: every datagram goes back to its sender, until stopped. */
-static int udp_echo(int fd, int bound_port, int max_seconds)
+/* --udp: every datagram goes back to its sender (echo) or nowhere (hold),
+ * until stopped. Reading what it drops keeps the socket's queue from
+ * filling, so that the kernel never answers for it either. */
+static int udp_serve(int fd, int bound_port, int max_seconds, int echo)
 {
     char buf[65536];
     double deadline = now_seconds() + max_seconds;
@@ -747,7 +752,7 @@ static int udp_echo(int fd, int bound_port, int max_seconds)
         if (poll(&pfd, 1, 200) <= 0)
             continue;
         n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
-        if (n >= 0)
+        if (n >= 0 && echo)
             sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from, fl);
     }
     close(fd);
@@ -788,6 +793,8 @@ int main(int argc, char **argv)
         }
     }
     if (script_src == NULL) usage();
+    if (udp && strcmp(script_src, "echo") != 0 && strcmp(script_src, "hold") != 0)
+        usage();
     parse_script(script_src, &sc);
 
     memset(&sa, 0, sizeof sa);
@@ -801,7 +808,8 @@ int main(int argc, char **argv)
     if (udp) {
         if (unix_path != NULL) usage();
         lfd = listen_inet(host, port, &bound_port, SOCK_DGRAM);
-        return udp_echo(lfd, bound_port, max_seconds);
+        return udp_serve(lfd, bound_port, max_seconds,
+                         strcmp(script_src, "echo") == 0);
     }
     lfd = unix_path ? listen_unix(unix_path)
                     : listen_inet(host, port, &bound_port, SOCK_STREAM);
