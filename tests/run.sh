@@ -103,7 +103,9 @@ for s in $suites; do
     fault)
         for l in luajit lua5.4; do
             run_suite "fault: fault injection and resources ($l)" sh tests/fault/run.sh "$l"
+            run_suite "fault: a resolver that never answers ($l)" sh tests/fault/resolver.sh "$l"
         done
+        run_suite "fault: a resolver that never answers (C: slots, fork)" sh tests/fault/resolver.sh c
         ;;
     gcstress)
         for l in lua5.4 luajit; do

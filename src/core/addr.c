@@ -80,107 +80,169 @@ static void set_port(addr_t *a, int port)
         ((struct sockaddr_in6 *)&a->ss)->sin6_port = htons((unsigned short)port);
 }
 
-/* A lookup shared by the caller and the helper thread: whoever lets go of it
- * last frees it, so a caller that gave up on a hung resolver leaks nothing
- * once the resolver returns. */
-typedef struct {
+/* A name lookup runs getaddrinfo on a thread of its own, so that a caller
+ * can give up on a hung resolver at its deadline. The thread may then run on
+ * for the resolver's whole timeout (10 s with glibc's defaults), and nothing
+ * stops a loop of failing connects from starting one more each time: without
+ * a bound, 1000 timed-out connects leave 1000 threads, their stacks and
+ * resolver sockets, until the process runs out of address space or
+ * descriptors. Hence a bound on the threads in flight, small stacks, and
+ * one thread for every caller of the same name.
+ *
+ * The bound is per process, in the one global below: what it protects
+ * (threads, address space, descriptors) belongs to the process, and an
+ * abandoned thread outlives the Lua state whose connect started it (a state
+ * may close while its resolver hangs), so no state could own the count. */
+#define ADDR_MAX_LOOKUPS 64
+
+/* getaddrinfo with glibc's files and dns modules uses under 20 KiB of stack
+ * (measured for names found, not found and timed out); 256 KiB leaves room
+ * for other NSS modules and keeps glibc's alloca limit (a quarter of the
+ * stack, at most 64 KiB) where it is. The default would be 8 MiB of
+ * address space per thread. */
+#define ADDR_LOOKUP_STACK (256 * 1024)
+
+typedef struct lookup lookup_t;
+struct lookup {
+    lookup_t *next;     /* in resolver.running until done */
+    int refs;           /* the thread and each caller waiting for it: the
+                           last to let go frees it */
+    int done;
+    int rc;             /* getaddrinfo's */
+    int socktype;
+    struct addrinfo *res; /* read-only once done */
+    char host[];
+};
+
+/* Every field under `mu`; `cv` is broadcast whenever a lookup ends, which
+ * is both when results arrive and when a thread's slot frees up. */
+static struct {
+    pthread_once_t once;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    int refs;
-    int done;
-    int rc;
-    int socktype;
-    struct addrinfo *res;
-    char host[];
-} lookup_t;
+    int threads;        /* lookup threads not yet finished */
+    lookup_t *running;  /* their lookups, so that callers can share them */
+} resolver = {PTHREAD_ONCE_INIT, PTHREAD_MUTEX_INITIALIZER,
+               PTHREAD_COND_INITIALIZER, 0, NULL};
 
-static void lookup_release(lookup_t *lk)
+static void resolver_init_cv(void)
 {
-    int last;
-    pthread_mutex_lock(&lk->mu);
-    last = --lk->refs == 0;
-    pthread_mutex_unlock(&lk->mu);
-    if (!last)
-        return;
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&resolver.cv, &ca);
+    pthread_condattr_destroy(&ca);
+}
+
+/* fork() copies the count but not the threads: without these, a child
+ * forked while lookups hung (nginx's master after init_by_lua) would wait
+ * for slots that never free, or for a mutex a thread held. */
+static void resolver_prefork(void)
+{
+    pthread_mutex_lock(&resolver.mu);
+}
+
+static void resolver_postfork_parent(void)
+{
+    pthread_mutex_unlock(&resolver.mu);
+}
+
+static void resolver_postfork_child(void)
+{
+    /* the lookups of the parent's threads stay allocated: their owners
+     * are not in this process */
+    resolver.threads = 0;
+    resolver.running = NULL;
+    /* fresh, not unlocked: the parent's waiters are not here either */
+    pthread_mutex_init(&resolver.mu, NULL);
+    resolver_init_cv();
+}
+
+static void resolver_init(void)
+{
+    /* deadlines are on the monotonic clock; the static initializer's
+     * condition variable waits on the real-time one */
+    pthread_cond_destroy(&resolver.cv);
+    resolver_init_cv();
+    pthread_atfork(resolver_prefork, resolver_postfork_parent,
+                   resolver_postfork_child);
+}
+
+static void lookup_free(lookup_t *lk)
+{
     if (lk->res != NULL)
         freeaddrinfo(lk->res);
-    pthread_cond_destroy(&lk->cv);
-    pthread_mutex_destroy(&lk->mu);
     free(lk);
 }
 
 static void *lookup_run(void *arg)
 {
-    lookup_t *lk = arg;
+    lookup_t *lk = arg, **pp;
     struct addrinfo hints, *res = NULL;
-    int rc;
+    int rc, last;
 
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = lk->socktype;
     rc = getaddrinfo(lk->host, NULL, &hints, &res);
-    pthread_mutex_lock(&lk->mu);
+    pthread_mutex_lock(&resolver.mu);
     lk->rc = rc;
     lk->res = res;
     lk->done = 1;
-    pthread_cond_signal(&lk->cv);
-    pthread_mutex_unlock(&lk->mu);
-    lookup_release(lk);
+    for (pp = &resolver.running; *pp != NULL; pp = &(*pp)->next) {
+        if (*pp == lk) {
+            *pp = lk->next;
+            break;
+        }
+    }
+    resolver.threads--;
+    pthread_cond_broadcast(&resolver.cv);
+    last = --lk->refs == 0;
+    pthread_mutex_unlock(&resolver.mu);
+    if (last)
+        lookup_free(lk);
     return NULL;
 }
 
+/* The running lookup of that name, if any; under resolver.mu. */
+static lookup_t *lookup_find(const char *host, int socktype)
+{
+    lookup_t *lk;
+    for (lk = resolver.running; lk != NULL; lk = lk->next)
+        if (lk->socktype == socktype && strcmp(lk->host, host) == 0)
+            return lk;
+    return NULL;
+}
+
+/* Starts a lookup thread; under resolver.mu, with a slot free. */
 static int lookup_start(const char *host, int socktype, lookup_t **out)
 {
     size_t n = strlen(host);
-    pthread_condattr_t ca;
     pthread_attr_t ta;
     pthread_t th;
+    int rc;
     lookup_t *lk = calloc(1, sizeof *lk + n + 1);
 
     if (lk == NULL)
         return ERR_NOMEM;
     memcpy(lk->host, host, n + 1);
     lk->socktype = socktype;
-    lk->refs = 2;
-    pthread_mutex_init(&lk->mu, NULL);
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&lk->cv, &ca);
-    pthread_condattr_destroy(&ca);
+    lk->refs = 1; /* the thread's */
     pthread_attr_init(&ta);
     pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&th, &ta, lookup_run, lk) != 0) {
-        pthread_attr_destroy(&ta);
-        lk->refs = 1;
-        lookup_release(lk);
-        return EAGAIN;
-    }
+    /* where the system refuses the size, its default still works */
+    (void)pthread_attr_setstacksize(&ta, ADDR_LOOKUP_STACK);
+    rc = pthread_create(&th, &ta, lookup_run, lk);
     pthread_attr_destroy(&ta);
+    if (rc != 0) {
+        free(lk);
+        return rc;
+    }
+    lk->next = resolver.running;
+    resolver.running = lk;
+    resolver.threads++;
     *out = lk;
     return ERR_OK;
-}
-
-/* Waits for the lookup until the deadline; on success takes its result. */
-static int lookup_wait(lookup_t *lk, io_ms deadline, struct addrinfo **res)
-{
-    struct timespec ts;
-    int rc = ERR_TIMEOUT;
-
-    ts.tv_sec = (time_t)(deadline / 1000);
-    ts.tv_nsec = (long)(deadline % 1000) * 1000000;
-    pthread_mutex_lock(&lk->mu);
-    while (!lk->done) {
-        if (pthread_cond_timedwait(&lk->cv, &lk->mu, &ts) == ETIMEDOUT)
-            break;
-    }
-    if (lk->done) {
-        rc = lk->rc == 0 ? ERR_OK : ERR_RESOLVE;
-        *res = lk->res;
-        lk->res = NULL;
-    }
-    pthread_mutex_unlock(&lk->mu);
-    lookup_release(lk);
-    return rc;
 }
 
 static int list_from_addrinfo(struct addrinfo *res, int port,
@@ -210,13 +272,66 @@ static int list_from_addrinfo(struct addrinfo *res, int port,
     return ERR_OK;
 }
 
+/* The outcome of a finished lookup, as a status and an address list. */
+static int lookup_result(const lookup_t *lk, int port, addr_list_t *out)
+{
+    if (lk->rc == EAI_MEMORY)
+        return ERR_NOMEM;
+    if (lk->rc != 0)
+        return ERR_RESOLVE;
+    return list_from_addrinfo(lk->res, port, out);
+}
+
+/* Looks host up, or joins the lookup of it already running, and waits for
+ * the result until the deadline; with every slot taken, waits for one
+ * first, within the same deadline. */
+static int lookup_name(const char *host, int port, int socktype,
+                       io_ms deadline, addr_list_t *out)
+{
+    struct timespec ts;
+    lookup_t *lk;
+    int rc = ERR_OK, done, last;
+
+    ts.tv_sec = (time_t)(deadline / 1000);
+    ts.tv_nsec = (long)(deadline % 1000) * 1000000;
+    pthread_once(&resolver.once, resolver_init);
+    pthread_mutex_lock(&resolver.mu);
+    while ((lk = lookup_find(host, socktype)) == NULL
+           && resolver.threads >= ADDR_MAX_LOOKUPS) {
+        if (pthread_cond_timedwait(&resolver.cv, &resolver.mu, &ts)
+            == ETIMEDOUT) {
+            rc = ERR_RESOLVE_TIMEOUT;
+            break;
+        }
+    }
+    if (lk == NULL && rc == ERR_OK)
+        rc = lookup_start(host, socktype, &lk);
+    if (rc != ERR_OK) {
+        pthread_mutex_unlock(&resolver.mu);
+        return rc;
+    }
+    lk->refs++;
+    while (!lk->done) {
+        if (pthread_cond_timedwait(&resolver.cv, &resolver.mu, &ts)
+            == ETIMEDOUT)
+            break;
+    }
+    done = lk->done;
+    pthread_mutex_unlock(&resolver.mu);
+    /* once done, nothing changes the result: read it without the mutex */
+    rc = done ? lookup_result(lk, port, out) : ERR_RESOLVE_TIMEOUT;
+    pthread_mutex_lock(&resolver.mu);
+    last = --lk->refs == 0;
+    pthread_mutex_unlock(&resolver.mu);
+    if (last)
+        lookup_free(lk);
+    return rc;
+}
+
 int addr_resolve(const char *host, int port, int socktype, io_ms deadline,
                  addr_list_t *out)
 {
     addr_t one;
-    lookup_t *lk;
-    struct addrinfo *res = NULL;
-    int rc;
 
     out->v = NULL;
     out->n = 0;
@@ -229,15 +344,7 @@ int addr_resolve(const char *host, int port, int socktype, io_ms deadline,
         out->n = 1;
         return ERR_OK;
     }
-    rc = lookup_start(host, socktype, &lk);
-    if (rc != ERR_OK)
-        return rc;
-    rc = lookup_wait(lk, deadline, &res);
-    if (rc != ERR_OK)
-        return rc;
-    rc = list_from_addrinfo(res, port, out);
-    freeaddrinfo(res);
-    return rc;
+    return lookup_name(host, port, socktype, deadline, out);
 }
 
 void addr_list_free(addr_list_t *list)

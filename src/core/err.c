@@ -39,6 +39,7 @@ const char *err_text(int code, char *buf, size_t len)
     case ERR_NOMEM: s = ERRSTR_NOMEM; break;
     case ERR_NOPORT: s = ERRSTR_NOPORT; break;
     case ERR_RESOLVE: s = "host not found"; break;
+    case ERR_RESOLVE_TIMEOUT: s = "operation timed out"; break;
     case ERR_PATH_TOO_LONG: s = "unix socket path too long"; break;
     case ERR_PARTIAL: s = "partial write"; break;
     case ERR_TLS_HANDSHAKE: s = "handshake failed"; break;
@@ -64,4 +65,14 @@ const char *err_text(int code, char *buf, size_t len)
     if (len > 0)
         buf[0] = (char)tolower((unsigned char)buf[0]);
     return buf;
+}
+
+const char *err_resolve_reason(int code)
+{
+    switch (code) {
+    case ERR_RESOLVE: return "3: Host not found";
+    /* ngx_lua's words when its resolver_timeout passes */
+    case ERR_RESOLVE_TIMEOUT: return "110: Operation timed out";
+    default: return NULL;
+    }
 }

@@ -23,7 +23,8 @@ enum {
     ERR_TLS_CERT = -11,     /* a client certificate that does not parse */
     ERR_TLS_KEY = -12,      /* a client key that does not parse or fit */
     ERR_TLS_IO = -13,       /* a broken record after the handshake */
-    ERR_TLS_CTX = -14       /* the TLS settings are unusable */
+    ERR_TLS_CTX = -14,      /* the TLS settings are unusable */
+    ERR_RESOLVE_TIMEOUT = -15 /* the deadline passed during a name lookup */
 };
 
 #define ERRSTR_TIMEOUT "timeout"
@@ -34,5 +35,10 @@ enum {
 /* Writes the user-visible text of status `code` into buf (at most len bytes,
  * NUL included) and returns buf. */
 const char *err_text(int code, char *buf, size_t len);
+
+/* For a failed name lookup (ERR_RESOLVE, ERR_RESOLVE_TIMEOUT): what goes in
+ * the parentheses of "NAME could not be resolved (...)", in nginx's
+ * resolver's words; NULL for every other status. */
+const char *err_resolve_reason(int code);
 
 #endif

@@ -478,10 +478,10 @@ static int tcp_connect(lua_State *L)
         nret = 1;
     } else {
         tcp_release(t);
-        if (rc == ERR_RESOLVE) {
+        if (err_resolve_reason(rc) != NULL) {
             lua_pushnil(L);
-            lua_pushfstring(L, "%s could not be resolved (3: Host not found)",
-                            host);
+            lua_pushfstring(L, "%s could not be resolved (%s)", host,
+                            err_resolve_reason(rc));
             nret = 2;
         } else {
             nret = tcp_push_error(L, rc);

@@ -72,10 +72,10 @@ static int udp_setpeername(lua_State *L)
                        io_deadline(u->read_timeout > 0 ? u->read_timeout
                                                        : DEFAULT_TIMEOUT_MS));
     tcp_after_wait(L);
-    if (rc == ERR_RESOLVE) {
+    if (err_resolve_reason(rc) != NULL) {
         lua_pushnil(L);
-        lua_pushfstring(L, "%s could not be resolved (3: Host not found)",
-                        host);
+        lua_pushfstring(L, "%s could not be resolved (%s)", host,
+                        err_resolve_reason(rc));
         return 2;
     }
     if (rc != ERR_OK)
