@@ -89,6 +89,51 @@ describe("connect", function()
         assert.returns(pack(nil, 'failed to parse host name "": no host'), sock:connect("", 80))
     end)
 
+    -- Found: glibc's getaddrinfo answers "Host not found" when it cannot
+    -- open /etc/hosts or a resolver socket, so a name looked up at the
+    -- descriptor limit said `could not be resolved (3: Host not found)`.
+    -- The lookup keeps the errno; ngx_lua words EMFILE this way.
+    it("at the descriptor limit, a name lookup says too many open files", function()
+        local interp = arg and arg[-1]
+        assert.truthy(interp, "the interpreter's name (arg[-1])")
+        local peer = helper.peer("send:here\\n;hold")
+        local child = [[
+local native = require "resty.luasocket.native"
+local port = tonumber(arg[1])
+local files = {}
+while true do
+    local f = io.open("/dev/null")
+    if not f then break end
+    files[#files + 1] = f
+end
+local s, u = native.tcp(), native.udp()
+s:settimeout(2000)
+u:settimeout(2000)
+local said = {
+    select(2, s:connect("localhost", port)),
+    select(2, s:connect("127.0.0.1", port)),
+    select(2, u:setpeername("localhost", port)),
+}
+for _, f in ipairs(files) do f:close() end
+said[4] = s:connect("localhost", port)
+said[5] = s:receive()
+io.write(#files, "|", table.concat(said, "|"), "\n")
+]]
+        local path = os.tmpname()
+        local f = assert(io.open(path, "wb"))
+        f:write(child)
+        f:close()
+        -- a limit of its own, in a child, as low as the interpreter allows
+        local p = assert(io.popen("ulimit -n 32 && exec timeout 30 " .. interp .. " " .. path
+                                  .. " " .. peer.port .. " 2>&1"))
+        local out = p:read("*a")
+        p:close()
+        os.remove(path)
+        local opened, rest = out:match("^(%d+)|(.*)\n$")
+        assert.truthy(opened and tonumber(opened) > 0, out)
+        assert.equal("too many open files|too many open files|too many open files|1|here", rest)
+    end)
+
     it("a closed port: connection refused", function()
         local port = helper.closed_port()
         local sock = fresh()

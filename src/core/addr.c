@@ -109,6 +109,7 @@ struct lookup {
                            last to let go frees it */
     int done;
     int rc;             /* getaddrinfo's */
+    int err;            /* the errno behind a failure, when it tells one */
     int socktype;
     struct addrinfo *res; /* read-only once done */
     char host[];
@@ -179,14 +180,21 @@ static void *lookup_run(void *arg)
 {
     lookup_t *lk = arg, **pp;
     struct addrinfo hints, *res = NULL;
-    int rc, last;
+    int rc, err = 0, last;
 
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = lk->socktype;
+    errno = 0;
     rc = getaddrinfo(lk->host, NULL, &hints, &res);
+    /* glibc answers EAI_NONAME ("Host not found") when it could not open
+     * /etc/hosts or a resolver socket for want of descriptors; errno, ours
+     * alone on this new thread, still tells why */
+    if (rc == EAI_SYSTEM || (rc != 0 && (errno == EMFILE || errno == ENFILE)))
+        err = errno;
     pthread_mutex_lock(&resolver.mu);
     lk->rc = rc;
+    lk->err = err;
     lk->res = res;
     lk->done = 1;
     for (pp = &resolver.running; *pp != NULL; pp = &(*pp)->next) {
@@ -275,6 +283,8 @@ static int list_from_addrinfo(struct addrinfo *res, int port,
 /* The outcome of a finished lookup, as a status and an address list. */
 static int lookup_result(const lookup_t *lk, int port, addr_list_t *out)
 {
+    if (lk->err != 0)
+        return lk->err;
     if (lk->rc == EAI_MEMORY)
         return ERR_NOMEM;
     if (lk->rc != 0)
