@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,20 +33,25 @@ io_ms io_deadline(long timeout_ms)
     return io_now() + timeout_ms;
 }
 
+int io_poll_ms(io_ms deadline)
+{
+    io_ms left = deadline - io_now();
+    if (left <= 0)
+        return 0;
+    return left < INT_MAX ? (int)left : INT_MAX;
+}
+
 int io_wait(int fd, int want_write, io_ms deadline)
 {
     struct pollfd p;
     p.fd = fd;
     p.events = want_write ? POLLOUT : POLLIN;
     for (;;) {
-        io_ms left = deadline - io_now();
-        int r;
-        if (left <= 0)
+        int ms = io_poll_ms(deadline), r;
+        if (ms == 0)
             return ERR_TIMEOUT;
-        if (left > 1000000000)
-            left = 1000000000;
         p.revents = 0;
-        r = poll(&p, 1, (int)left);
+        r = poll(&p, 1, ms);
         if (r > 0)
             return ERR_OK; /* errors and hangups surface in the next syscall */
         if (r < 0 && errno != EINTR)

@@ -14,6 +14,11 @@ typedef long long io_ms;
 io_ms io_now(void);
 io_ms io_deadline(long timeout_ms);
 
+/* The time left until the deadline as a poll() timeout: 0 once it passed,
+ * never past INT_MAX (a longer wait polls again), never negative (which
+ * would wait forever). */
+int io_poll_ms(io_ms deadline);
+
 /* Waits until fd is readable (want_write 0) or writable (1), or until the
  * deadline. */
 int io_wait(int fd, int want_write, io_ms deadline);

@@ -361,9 +361,9 @@ int tcp_push_nul_host(lua_State *L, const char *host, size_t len)
  * process can free a connection meanwhile, so until the deadline. */
 static void wait_queued(io_ms deadline)
 {
-    io_ms left;
-    while ((left = deadline - io_now()) > 0)
-        poll(NULL, 0, left > 1000000 ? 1000000 : (int)left);
+    int ms;
+    while ((ms = io_poll_ms(deadline)) > 0)
+        poll(NULL, 0, ms);
 }
 
 static int tcp_connect(lua_State *L)
