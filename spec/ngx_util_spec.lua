@@ -173,6 +173,51 @@ describe("plain-Lua ngx clock", function()
     end)
 end)
 
+describe("plain-Lua ngx sleep", function()
+    it("sleeps what it is asked, in milliseconds", function()
+        local t = native.now()
+        ngx.sleep(0.05)
+        local took = native.now() - t
+        assert.truthy(took >= 0.045 and took < 1, "took " .. took)
+        t = native.now()
+        ngx.sleep(-0.0005) -- 0 ms, as ngx_lua truncates
+        assert.truthy(native.now() - t < 0.5)
+    end)
+
+    -- Found: sleep(1e300) returned at once (its milliseconds, cast to an
+    -- integer, were negative, and poll() took the deadline's difference
+    -- truncated to int). Durations that long sleep; ngx_lua refuses them
+    -- by accident of the same cast (t/diff/cases/252_ngx_sleep_durations).
+    it("a huge duration sleeps (a child still sleeps after 1 s, then is killed)", function()
+        local interp = arg and arg[-1]
+        assert.truthy(interp, "the interpreter's name (arg[-1])")
+        local helper = require "helper"
+        local children = {}
+        for _, d in ipairs({"1e300", "1/0", "2^31", "2^62"}) do
+            -- popen's shell prints its pid, then becomes the interpreter;
+            -- timeout: the backstop should the kill below never come
+            local pipe = assert(io.popen("echo $$; exec timeout 60 " .. interp
+                                         .. " -e 'require(\"resty.luasocket.native\").sleep("
+                                         .. d .. ") print(\"returned\")' 2>&1", "r"))
+            children[#children + 1] = {d = d, pipe = pipe, pid = pipe:read("*l")}
+        end
+        native.sleep(1)
+        local still = {}
+        for _, c in ipairs(children) do
+            still[#still + 1] = c.d .. "=" .. tostring(helper.running(c.pid))
+            os.execute("kill " .. c.pid .. " 2>/dev/null")
+        end
+        local said = {}
+        for _, c in ipairs(children) do
+            said[#said + 1] = c.d .. ":" .. c.pipe:read("*a")
+            c.pipe:close()
+        end
+        assert.equal("1e300=true 1/0=true 2^31=true 2^62=true", table.concat(still, " "),
+                     table.concat(said, " "))
+        assert.equal("1e300: 1/0: 2^31: 2^62:", table.concat(said, " "))
+    end)
+end)
+
 describe("plain-Lua ngx arguments", function()
     it("encode several keys and decode them back", function()
         local args = {a = "1", b = "x y", c = true, d = false, e = {"p", "q"},

@@ -10,6 +10,7 @@
 #include "core/io.h"
 
 #include <dlfcn.h>
+#include <limits.h>
 #include <poll.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,17 +34,40 @@ static int native_udp(lua_State *L)
     return udp_new(L);
 }
 
-/* ngx.sleep for plain Lua: blocks, as everything here does */
+/* The number ngx_lua shows when it refuses a sleep duration: its
+ * (ngx_int_t) cast of the milliseconds, printed with %d (the low 32 bits).
+ * NaN and durations below the int64 range cast to INT64_MIN on x86-64,
+ * whose low half is 0. */
+static int refused_ms(lua_Number ms)
+{
+    unsigned long long low;
+
+    if (!(ms > -9223372036854775808.0))
+        return 0;
+    low = (unsigned long long)(long long)ms & 0xffffffffu;
+    return low > INT_MAX ? (int)((long long)low - 4294967296LL) : (int)low;
+}
+
+/* ngx.sleep for plain Lua: blocks, as everything here does. As ngx_lua, it
+ * counts whole milliseconds (truncated) and refuses fewer than 0, NaN
+ * included. Durations past 2^62 ms sleep that long: ngx_lua's cast makes
+ * them errors by accident, and a huge sleep that returns at once would
+ * turn a caller's wait into a busy loop. */
+#define SLEEP_MAX_MS 4611686018427387904.0
 static int native_sleep(lua_State *L)
 {
-    lua_Number s = luaL_checknumber(L, 1);
+    int n = lua_gettop(L), ms;
+    lua_Number want;
     io_ms deadline;
 
-    if (s < 0)
-        return luaL_argerror(L, 1, "bad argument");
-    deadline = io_deadline((long)(s * 1000));
-    while (io_now() < deadline)
-        poll(NULL, 0, (int)(deadline - io_now()));
+    if (n != 1)
+        return luaL_error(L, "attempt to pass %d arguments, but accepted 1", n);
+    want = luaL_checknumber(L, 1) * 1000;
+    if (!(want > -1))
+        return luaL_error(L, "invalid sleep duration \"%d\"", refused_ms(want));
+    deadline = io_now() + (io_ms)(want < SLEEP_MAX_MS ? want : SLEEP_MAX_MS);
+    while ((ms = io_poll_ms(deadline)) > 0)
+        poll(NULL, 0, ms);
     return 0;
 }
 
