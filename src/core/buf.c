@@ -95,9 +95,14 @@ long rbuf_find_line(const rbuf_t *b, size_t from)
 
 size_t rbuf_strip_cr(rbuf_t *b, size_t n)
 {
-    char *s = rbuf_ptr(b), *w, *r, *cr = memchr(s, '\r', n);
+    char *s = rbuf_ptr(b), *w, *r, *cr;
     size_t kept;
 
+    /* a buffer never filled has no data at all: memchr(NULL, c, 0) is
+     * undefined */
+    if (n == 0)
+        return 0;
+    cr = memchr(s, '\r', n);
     if (cr == NULL)
         return n;
     w = cr;

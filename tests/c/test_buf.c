@@ -17,7 +17,11 @@ int main(void)
     rbuf_t b;
     size_t i, kept;
 
+    /* a line read that fails before any byte came: nothing to strip, and
+     * no memchr on the buffer's NULL (undefined, even for 0 bytes) */
     rbuf_init(&b);
+    CHECK("strip nothing", rbuf_strip_cr(&b, 0) == 0 && b.data == NULL);
+
     put(&b, "abc\r\ndef\n");
     CHECK("line found", rbuf_find_line(&b, 0) == 4);
     kept = rbuf_strip_cr(&b, 4);
