@@ -45,11 +45,13 @@ static int autobind_unix(int fd)
 
 static int open_to(dgram_t *d, const addr_t *a)
 {
-    int fd = socket(a->ss.ss_family, SOCK_DGRAM, 0), rc = ERR_OK;
+    int fd = socket(a->ss.ss_family, SOCK_DGRAM, 0), rc = ERR_OK, fl;
 
     if (fd < 0)
         return errno;
-    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0
+    /* a failed F_GETFL (-1) would set every flag with O_NONBLOCK */
+    fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0
         || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
         rc = errno;
     } else if (a->ss.ss_family == AF_UNIX) {
