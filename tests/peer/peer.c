@@ -9,6 +9,10 @@
  *     (listens with a backlog of 0 and never accepts: once one connection
  *     waits in the queue, the kernel drops the SYNs of the next ones, whose
  *     connect then times out)
+ *   build/peer --no-listen [--host ADDR] [--port N] [--max-seconds S] hold
+ *     (binds a TCP port and never listens: connects there are refused, and
+ *     while it runs no other socket can take the port, not even a connect's
+ *     own end, which could otherwise connect to itself)
  *
  * Listens on 127.0.0.1 (or ADDR: another loopback literal such as ::1) on
  * port N (0 = ephemeral, the default), or on the unix socket PATH, prints
@@ -688,7 +692,10 @@ static int listen_unix(const char *path)
     return fd;
 }
 
-static int listen_inet(const char *host, int port, int *bound_port, int type)
+/* reuse: SO_REUSEADDR, which a port held without listening must not
+ * have, or another socket with it could bind the port and listen there */
+static int listen_inet(const char *host, int port, int *bound_port, int type,
+                       int reuse)
 {
     struct sockaddr_storage ss;
     socklen_t sl;
@@ -710,7 +717,7 @@ static int listen_inet(const char *host, int port, int *bound_port, int type)
     }
     fd = socket(ss.ss_family, type, 0);
     if (fd < 0) die("socket: %s", strerror(errno));
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (reuse) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (bind(fd, (struct sockaddr *)&ss, sl) < 0) die("bind: %s", strerror(errno));
     sl = sizeof ss;
     if (getsockname(fd, (struct sockaddr *)&ss, &sl) < 0)
@@ -724,7 +731,7 @@ static int listen_inet(const char *host, int port, int *bound_port, int type)
 static void usage(void)
 {
     fprintf(stderr, "usage: peer [--unix PATH] [--host ADDR] [--port N] "
-                    "[--max-seconds S] [--udp | --no-accept] SCRIPT\n"
+                    "[--max-seconds S] [--udp | --no-accept | --no-listen] SCRIPT\n"
                     "       peer --udp [--host ADDR] [--port N] "
                     "[--max-seconds S] echo|hold\n");
     exit(2);
@@ -764,7 +771,7 @@ int main(int argc, char **argv)
     const char *unix_path = NULL, *host = "127.0.0.1", *script_src = NULL;
     int port = 0, max_seconds = 120, lfd, i, bound_port = 0, udp = 0;
     long conn_no = 0;
-    int no_accept = 0;
+    int no_accept = 0, no_listen = 0;
     struct script sc;
     struct children ch = {NULL, 0, 0};
     struct sigaction sa;
@@ -775,6 +782,8 @@ int main(int argc, char **argv)
             udp = 1;
         } else if (strcmp(argv[i], "--no-accept") == 0) {
             no_accept = 1;
+        } else if (strcmp(argv[i], "--no-listen") == 0) {
+            no_listen = 1;
         } else if (strcmp(argv[i], "--unix") == 0 && i + 1 < argc) {
             unix_path = argv[++i];
         } else if (strcmp(argv[i], "--host") == 0 && i + 1 < argc) {
@@ -807,17 +816,18 @@ int main(int argc, char **argv)
 
     if (udp) {
         if (unix_path != NULL) usage();
-        lfd = listen_inet(host, port, &bound_port, SOCK_DGRAM);
+        lfd = listen_inet(host, port, &bound_port, SOCK_DGRAM, 1);
         return udp_serve(lfd, bound_port, max_seconds,
                          strcmp(script_src, "echo") == 0);
     }
     lfd = unix_path ? listen_unix(unix_path)
-                    : listen_inet(host, port, &bound_port, SOCK_STREAM);
-    if (listen(lfd, no_accept ? 0 : 128) < 0) die("listen: %s", strerror(errno));
+                    : listen_inet(host, port, &bound_port, SOCK_STREAM, !no_listen);
+    if (!no_listen && listen(lfd, no_accept ? 0 : 128) < 0)
+        die("listen: %s", strerror(errno));
     if (unix_path) printf("unix %s\n", unix_path);
     else printf("port %d\n", bound_port);
     fflush(stdout);
-    if (no_accept) {
+    if (no_accept || no_listen) {
         deadline = now_seconds() + max_seconds;
         while (!stop_requested && now_seconds() < deadline)
             sleep_ms(100);
