@@ -50,7 +50,8 @@ end
 -- connection. opts.unix = true (a fresh path) or a path: listen there;
 -- opts.host: listen on that loopback literal (default 127.0.0.1);
 -- opts.max_seconds: the peer's own limit (default 30); opts.no_accept:
--- never accept (connects past the first one time out; script unused).
+-- never accept (connects past the first one time out; script unused);
+-- opts.no_listen: hold the port without listening (connects are refused).
 -- Returns {port =, path =, host =, pid =, stop = function}.
 function M.peer(script, opts)
     opts = opts or {}
@@ -64,6 +65,9 @@ function M.peer(script, opts)
     end
     if opts.no_accept then
         args[#args + 1] = "--no-accept"
+    end
+    if opts.no_listen then
+        args[#args + 1] = "--no-listen"
     end
     if opts.unix then
         serial = serial + 1
@@ -286,11 +290,12 @@ function M.connected(script, opts)
     return sock, peer
 end
 
--- a port on 127.0.0.1 where nothing listens (a peer's, once it stopped)
+-- a port on 127.0.0.1 where nothing listens, held by a peer that bound it
+-- and never listens, until the test ends (stop_all). A port merely found
+-- free could be taken meanwhile by a server of a test running in
+-- parallel, or by a connect's own end, which then connects to itself.
 function M.closed_port()
-    local peer = M.peer("close")
-    peer.stop()
-    return peer.port
+    return M.peer("hold", {no_listen = true, max_seconds = 600}).port
 end
 
 -- the socket inode behind descriptor fd of process pid (default: this

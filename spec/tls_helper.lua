@@ -285,15 +285,39 @@ local function nginx_server_block(port, name, cert, extra)
            cert.cert, cert.key, extra, NGX_PAGE:gsub("\n", "\\n"))
 end
 
-local function free_port()
-    for _ = 1, 20 do
-        local port = 20000 + math.random(0, 39999)
-        local s = require("resty.luasocket.native").tcp()
-        s:settimeout(500)
-        if not s:connect("127.0.0.1", port) then return port end
-        s:close()
+-- A port for nginx, which cannot bind port 0 and say which it got: a random
+-- one, below the kernel's ephemeral range where there is room (there no
+-- connect's own end and no port-0 server takes it), and tried: nginx exits
+-- when another process holds it.
+local function random_port()
+    local f = io.open("/proc/sys/net/ipv4/ip_local_port_range", "rb")
+    local low = f and tonumber(f:read("*a"):match("^%s*(%d+)"))
+    if f then f:close() end
+    if low and low > 24000 then return math.random(20000, low - 1) end
+    return math.random(20000, 59999)
+end
+
+-- does process pid hold the socket that listens on 127.0.0.1:port? A
+-- successful connect alone could reach a server of a test running in
+-- parallel, or even our own connecting socket (a connect to a free port
+-- of the ephemeral range may connect to itself).
+function M.listens(pid, port)
+    local f = io.open("/proc/net/tcp", "rb")
+    if not f then return false end
+    local text = f:read("*a")
+    f:close()
+    -- 127.0.0.1 as the kernel prints its 4 bytes: either byte order
+    local want = {[("0100007F:%04X"):format(port)] = true,
+                  [("7F000001:%04X"):format(port)] = true}
+    for line in text:gmatch("[^\n]+") do
+        -- sl local rem st tx:rx tr:when retrnsmt uid timeout inode
+        local addr, st, inode = line:match("^%s*%d+:%s+(%x+:%x+)%s+%x+:%x+%s+(%x+)"
+                                        .. "%s+%S+%s+%S+%s+%S+%s+%S+%s+%S+%s+(%d+)")
+        if addr and want[addr] and st == "0A" then
+            return helper.holds_inode(inode, pid)
+        end
     end
-    error("no free port found", 3)
+    return false
 end
 
 -- nginx_ssl(opts): a real nginx (no Lua in it) on 127.0.0.1 with two `ssl`
@@ -305,8 +329,9 @@ end
 --   tls            "1.2" or "1.3": only that version (default both)
 --   verify_client  "on" or "optional": client certificates of pki.client_ca
 -- Session tickets and a shared session cache are on, as nginx ships them
--- in most configurations. Waits (bounded) until nginx accepts connections;
--- returns {port =, pid =, dir =, log = function() (error.log), stop =}.
+-- in most configurations. Waits (bounded) until nginx itself listens on
+-- its port (5 random ports at most, while they turn out taken); returns
+-- {port =, pid =, dir =, log = function() (error.log), stop =}.
 function M.nginx_ssl(opts)
     opts = opts or {}
     local p = M.pki()
@@ -320,7 +345,7 @@ function M.nginx_ssl(opts)
     local last_log
     for _ = 1, 5 do
         local dir = mktemp_dir("nginx-ssl")
-        local port = free_port()
+        local port = random_port()
         local temp = {}
         for _, t in ipairs({"client_body", "proxy", "fastcgi", "uwsgi", "scgi"}) do
             temp[#temp + 1] = ("%s_temp_path %s/%s;"):format(t, dir, t)
@@ -358,12 +383,7 @@ http {
         live[pid] = srv
         for _ = 1, 200 do               -- 10 s
             if not running(pid) then break end
-            local s = require("resty.luasocket.native").tcp()
-            s:settimeout(500)
-            if s:connect("127.0.0.1", port) then
-                s:close()
-                return srv
-            end
+            if M.listens(pid, port) then return srv end
             sleep(0.05)
         end
         last_log = srv.log() .. (read_file(dir .. "/stdout") or "")

@@ -122,7 +122,12 @@ make_pki
 
 # ---- the reference: one nginx for the whole run ----------------------------
 
-ready() { curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$nginx_port/__ready"; }
+# ready: our nginx answers, not another one that holds the port (a diff run
+# in another tree): its page is its pid. nginx cannot bind port 0 and say
+# which it got, so a random port is tried, and it may be taken.
+ready() {
+  [ "$(curl -s --max-time 2 "http://127.0.0.1:$nginx_port/__ready")" = "$nginx_pid" ]
+}
 
 start_nginx() {
   local attempt=0 n
@@ -150,7 +155,7 @@ http {
   scgi_temp_path $tmp/scgi;
   server {
     listen 127.0.0.1:$nginx_port;
-    location = /__ready { return 204; }
+    location = /__ready { return 200 "\$pid"; }
     location = /case {
       set \$diff_root '$root';
       content_by_lua_block { require("ngx_entry").handle() }
@@ -207,11 +212,14 @@ start_peer() {
   peer_port=0
   peer_path="$tmp/no-such.sock"
   [ "$mode" = tls ] && { start_tls_peer "$script"; return; }
-  [ "$mode" = none ] && script=close
   rm -f "$tmp/peer.out" "$tmp/peer.sock"
   if [ "$mode" = unix ]; then
     build/peer --unix "$tmp/peer.sock" --max-seconds 90 "$script" \
       >"$tmp/peer.out" 2>"$tmp/peer.err" &
+  elif [ "$mode" = none ]; then
+    # a port held without listening for the whole case: connects there are
+    # refused, and nothing else can take it meanwhile
+    build/peer --no-listen --max-seconds 90 hold >"$tmp/peer.out" 2>"$tmp/peer.err" &
   else
     build/peer --max-seconds 90 "$script" >"$tmp/peer.out" 2>"$tmp/peer.err" &
   fi
@@ -229,8 +237,6 @@ start_peer() {
     sed 's/^/# peer: /' "$tmp/peer.err"
     return 1
   fi
-  # "none": the port was free a moment ago and nobody listens on it now
-  if [ "$mode" = none ]; then stop_peer; fi
   return 0
 }
 
