@@ -53,11 +53,14 @@ dns=$!
 n=0
 until grep -q '^port 53$' "$dir/dns.out" 2>/dev/null; do
     n=$((n + 1))
-    [ $n -le 100 ] && kill -0 "$dns" 2>/dev/null || fail "silent DNS peer on 127.0.0.1:53: $(cat "$dir/dns.out")"
+    if [ $n -gt 100 ] || ! kill -0 "$dns" 2>/dev/null; then
+        fail "silent DNS peer on 127.0.0.1:53: $(cat "$dir/dns.out")"
+    fi
     sleep 0.05
 done
 
 (
+    # shellcheck disable=SC3045 # dash and bash have -v
     ulimit -v 1048576
     if [ "$l" = c ]; then
         exec build/tests/test_addr
