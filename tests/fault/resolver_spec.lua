@@ -146,7 +146,9 @@ describe("a resolver that never answers", function()
         io.write(("# localhost waited %.2f s for a slot\n"):format(native.now() - t0))
         assert.equal("here", s:receive())
         s:close()
-        -- and a connect whose timeout ends before any slot frees says so
+        -- and a connect whose timeout ends before any slot frees says so:
+        -- once the lookups above gave up, fill every slot again
+        assert.equal(base, wait_threads(base, GIVE_UP * 3))
         for i = 1, MAX_LOOKUPS do connect("m" .. i .. ".hang.test", 80, 1) end
         assert.equal(base + MAX_LOOKUPS, threads())
         local ok, err, waited = connect("late.hang.test", 80, 200)
