@@ -174,10 +174,19 @@ describe("resources", function()
                 local peer = helper.peer(script, {max_seconds = 120})
                 for i = 1, 1000 do
                     local t = sock()
-                    check("connect", 1, t:connect("127.0.0.1", peer.port))
-                    if n > 1 then t:send("req\n") end
-                    check("reset", "connection reset by peer", select(2, t:receive(10)))
-                    check("after", "closed", select(2, t:receive(10)))
+                    local ok, err = t:connect("127.0.0.1", peer.port)
+                    if n == 1 and not ok then
+                        -- the reset at once may come before this process
+                        -- sees its connect complete (a loaded machine):
+                        -- then the connect reports it, as it should
+                        check("connect or its reset", "connection reset by peer", err)
+                        check("after", "closed", select(2, t:receive(10)))
+                    else
+                        check("connect", 1, ok, err)
+                        if n > 1 then t:send("req\n") end
+                        check("reset", "connection reset by peer", select(2, t:receive(10)))
+                        check("after", "closed", select(2, t:receive(10)))
+                    end
                     if i % 2 == 0 then t:close() end
                     if i % 200 == 0 then helper.collect() end
                 end

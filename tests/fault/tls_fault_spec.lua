@@ -56,7 +56,13 @@ local function handshake(script, ms)
     local s = native.tcp()
     s:settimeout(LONG)
     s:settimeouts(ms, LONG, LONG)
-    assert.returns({1}, s:connect("127.0.0.1", peer.port))
+    local ok, err = s:connect("127.0.0.1", peer.port)
+    if not ok and err == "connection reset by peer" then
+        -- seen once on a loaded machine, its cause not found: the peer's
+        -- conversations are independent, so try once more
+        ok, err = s:connect("127.0.0.1", peer.port)
+    end
+    assert.equal(1, ok, err)
     local t0 = native.now()
     local r = helper.pack(s:sslhandshake(false, "localhost", true))
     return s, r, native.now() - t0, peer
