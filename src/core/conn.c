@@ -144,12 +144,31 @@ char *conn_scratch(conn_t *c, size_t n)
     return c->scratch;
 }
 
+/* Whether the deadline has passed, asked before a read. The wait before a
+ * read is where io_read and tls_read check it, but a peer that keeps the
+ * socket full never makes them wait. Once per syscall at most: not before
+ * a call's first read (its deadline was computed just before), nor before
+ * a plain read that polls first (io_wait reads the clock then). */
+static int past_deadline(conn_t *c, io_ms deadline)
+{
+    if (c->first_read) {
+        c->first_read = 0;
+        return 0;
+    }
+    if (c->tls.ssl == NULL && c->read_waited)
+        return 0;
+    return io_now() >= deadline;
+}
+
 /* One read into the buffer, of at least `want` bytes of room. */
 static int fill(conn_t *c, size_t want, io_ms deadline)
 {
     size_t got;
-    int rc = rbuf_reserve(&c->rb, want);
+    int rc;
 
+    if (past_deadline(c, deadline))
+        return ERR_TIMEOUT;
+    rc = rbuf_reserve(&c->rb, want);
     if (rc != ERR_OK)
         return rc;
     c->did_read = 1;
@@ -188,6 +207,7 @@ static int partial(conn_t *c, int rc, conn_span_t *out)
 static int check_open(conn_t *c, conn_span_t *out)
 {
     span_set(out, NULL, 0, 0);
+    c->first_read = 1;
     return c->fd < 0 || c->read_done ? ERR_CLOSED : ERR_OK;
 }
 

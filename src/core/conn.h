@@ -22,6 +22,7 @@ typedef struct {
     int write_done;  /* a send failed: sends say "closed" from now on */
     int read_waited; /* the last read found nothing yet: poll first */
     int did_read;    /* a read syscall ran since the caller last cleared it */
+    int first_read;  /* the next read is its call's first: see fill() */
     rbuf_t rb;
     char *scratch;   /* reused to flatten what send() is given */
     size_t scratch_cap;
@@ -77,7 +78,13 @@ char *conn_scratch(conn_t *c, size_t n);
 /* On success the span is the result. On any error it is the partial data
  * (everything buffered), to be returned beside the error and consumed. A
  * timeout leaves the connection as it was; any other read error ends the
- * read side (read_done), as a send error ends the write side. */
+ * read side (read_done), as a send error ends the write side.
+ *
+ * The deadline bounds the whole call whatever the peer does: it is checked
+ * before every read but the call's first (the caller has just computed
+ * it), so that a peer sending faster than we read, which never makes a
+ * read wait, cannot hold the call past it. A call served from the buffer
+ * reads neither the socket nor the clock. */
 int conn_recv_size(conn_t *c, size_t n, io_ms deadline, conn_span_t *out);
 int conn_recv_line(conn_t *c, io_ms deadline, conn_span_t *out);
 int conn_recv_all(conn_t *c, io_ms deadline, conn_span_t *out);

@@ -134,6 +134,12 @@ int io_send_all(int fd, const char *p, size_t len, io_ms deadline,
         ssize_t n = send(fd, p + done, len - done, MSG_NOSIGNAL);
         if (n > 0) {
             done += (size_t)n;
+            /* a peer that reads as fast as we write never makes us wait,
+             * where the deadline is checked otherwise */
+            if (done < len && io_now() >= deadline) {
+                rc = ERR_TIMEOUT;
+                break;
+            }
             continue;
         }
         if (n < 0 && errno == EINTR)

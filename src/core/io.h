@@ -30,7 +30,8 @@ int io_connect(const struct sockaddr *sa, socklen_t salen,
                io_ms deadline, int *fd_out);
 
 /* Sends all of p[0..len) unless an error or the deadline comes first; *sent
- * says how much went out either way. Never raises SIGPIPE. */
+ * says how much went out either way. The deadline is checked after every
+ * partial send, not only before waits. Never raises SIGPIPE. */
 int io_send_all(int fd, const char *p, size_t len, io_ms deadline,
                 size_t *sent);
 

@@ -1,0 +1,140 @@
+/* The reads of src/core/conn.c against a peer that has sent more than the
+ * call can take in before its deadline: every read form stops at the
+ * deadline after one read (the peer's bytes never make a read wait, so the
+ * check before each read is what stops it), keeps the connection and
+ * consumes only what it returns as partial data; a call served from the
+ * buffer reads neither the socket nor the clock, so a passed deadline does
+ * not fail it. Connections are non-blocking socketpairs whose other end
+ * plays the peer; a deadline already passed stands for a peer faster than
+ * the reader, without depending on the machine's speed. */
+#include "check.h"
+#include "core/conn.h"
+#include "core/err.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define CHUNK 1024
+
+static const tls_conn_t plain;
+
+/* a connection whose peer has queued n bytes of `fill` (then `tail`), all
+ * of it readable without waiting */
+static int setup(conn_t *c, int *peer, size_t n, char fill, const char *tail)
+{
+    char buf[4096];
+    int sv[2], size = 1 << 20;
+
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+        return -1;
+    setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+    setsockopt(sv[0], SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+    fcntl(sv[1], F_SETFL, fcntl(sv[1], F_GETFL) | O_NONBLOCK);
+    memset(buf, fill, sizeof buf);
+    while (n > 0) {
+        size_t k = n < sizeof buf ? n : sizeof buf;
+        ssize_t w = send(sv[1], buf, k, 0);
+        if (w <= 0)
+            return -1; /* the socket pair holds less than the test needs */
+        n -= (size_t)w;
+    }
+    if (tail != NULL && send(sv[1], tail, strlen(tail), 0) != (ssize_t)strlen(tail))
+        return -1;
+    conn_init(c);
+    conn_adopt_fd(c, sv[0], &plain, "peer");
+    c->rb.chunk = CHUNK;
+    /* as after a read that filled the buffer: the next one reads at once */
+    c->read_waited = 0;
+    *peer = sv[1];
+    return 0;
+}
+
+/* the outcome every read form must have: a timeout after one read, the
+ * connection kept, and the partial data all that is consumed */
+static void check_timeout(const char *what, conn_t *c, int rc,
+                          const conn_span_t *s, uint64_t before)
+{
+    char name[128];
+
+    snprintf(name, sizeof name, "%s: timeout", what);
+    CHECK(name, rc == ERR_TIMEOUT);
+    snprintf(name, sizeof name, "%s: at most one read past the deadline", what);
+    CHECK(name, s->n > 0 && s->n <= CHUNK && c->rb.cap <= 2 * CHUNK);
+    snprintf(name, sizeof name, "%s: the connection stays open", what);
+    CHECK(name, !c->read_done && c->fd >= 0);
+    conn_release(c, s);
+    snprintf(name, sizeof name, "%s: only the partial data consumed", what);
+    CHECK(name, c->rb.offset - before == s->consume && s->consume == s->n);
+}
+
+static void deadline_passed(void)
+{
+    static const char pattern[] = "--boundary--";
+    conn_t c;
+    conn_span_t s;
+    until_t *m = until_new(pattern, sizeof pattern - 1);
+    conn_until_t at;
+    io_ms past = io_now() - 1;
+    int peer, found, rc;
+    uint64_t before;
+
+    CHECK("setup", m != NULL && setup(&c, &peer, 200000, 'x', NULL) == 0);
+
+    before = c.rb.offset;
+    check_timeout("line", &c, conn_recv_line(&c, past, &s), &s, before);
+    before = c.rb.offset;
+    check_timeout("all", &c, conn_recv_all(&c, past, &s), &s, before);
+    before = c.rb.offset;
+    check_timeout("size", &c, conn_recv_size(&c, (size_t)1 << 40, past, &s),
+                  &s, before);
+    memset(&at, 0, sizeof at);
+    before = c.rb.offset;
+    rc = conn_recv_until(&c, m, &at, 0, 0, past, &s, &found);
+    check_timeout("until", &c, rc, &s, before);
+    before = c.rb.offset;
+    rc = conn_recv_until(&c, m, &at, 0, (size_t)1 << 40, past, &s, &found);
+    check_timeout("until with a size", &c, rc, &s, before);
+
+    /* receiveany makes one read: it is served, deadline or not */
+    rc = conn_recv_any(&c, 100, past, &s);
+    CHECK("any: one read", rc == ERR_OK && s.n == 100);
+    conn_release(&c, &s);
+
+    conn_close(&c);
+    close(peer);
+    free(m);
+}
+
+static void served_from_buffer(void)
+{
+    conn_t c;
+    conn_span_t s;
+    int peer, rc;
+
+    CHECK("setup", setup(&c, &peer, 0, 'x', "one\ntwo\nthree\n") == 0);
+    rc = conn_recv_line(&c, io_now() + 5000, &s);
+    CHECK("first line read", rc == ERR_OK && s.n == 3
+                                 && memcmp(s.p, "one", 3) == 0);
+    conn_release(&c, &s);
+    /* the rest is buffered: the deadline plays no part */
+    rc = conn_recv_line(&c, io_now() - 1000, &s);
+    CHECK("buffered line served", rc == ERR_OK && s.n == 3
+                                      && memcmp(s.p, "two", 3) == 0);
+    conn_release(&c, &s);
+    rc = conn_recv_size(&c, 5, io_now() - 1000, &s);
+    CHECK("buffered size served", rc == ERR_OK && s.n == 5
+                                      && memcmp(s.p, "three", 5) == 0);
+    conn_release(&c, &s);
+    conn_close(&c);
+    close(peer);
+}
+
+int main(void)
+{
+    deadline_passed();
+    served_from_buffer();
+    return check_report("conn reads: deadlines");
+}
