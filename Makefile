@@ -57,11 +57,16 @@ $(MODULE): $(CORE_SRC) $(LUA_SRC) $(HDRS) Makefile
 all-luas:
 	@for l in $(LUAS_FOUND); do $(MAKE) --no-print-directory LUA=$$l module || exit 1; done
 
-# the scripted TCP/unix peer the tests talk to
-peer: $(BUILD)/peer
+# the scripted TCP/unix peer the tests talk to, and the TLS peer that sends
+# what openssl s_server cannot (floods of KeyUpdate and ticket records)
+peer: $(BUILD)/peer $(BUILD)/tls_peer
 $(BUILD)/peer: tests/peer/peer.c Makefile
 	@mkdir -p $(BUILD)
 	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) -o $@ $<
+$(BUILD)/tls_peer: tests/peer/tls_peer.c Makefile
+	@mkdir -p $(BUILD)
+	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SSL_CFLAGS) \
+	    -o $@ $< $(SSL_LIBS)
 
 # C unit tests of src/core: no Lua involved
 TEST_C_SRC := $(wildcard tests/c/test_*.c)

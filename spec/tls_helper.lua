@@ -263,6 +263,46 @@ function M.s_server(opts)
     error("s_server did not start: " .. why, 2)
 end
 
+-- ---- build/tls_peer: what s_server cannot send ------------------------------
+
+local function stop_peer(srv)
+    if srv.stopped then return end
+    srv.stopped = true
+    live[srv.pid] = nil
+    -- it exits (its children killed) within a fraction of a second of
+    -- SIGTERM; closing the pipe waits for that
+    os.execute("kill " .. srv.pid .. " 2>/dev/null")
+    srv.pipe:close()
+end
+
+-- tls_peer(script[, opts]): build/tls_peer (tests/peer/tls_peer.c) on
+-- 127.0.0.1, an ephemeral port, with pki.server's certificate: after each
+-- TLS 1.3 handshake it runs SCRIPT (keyupdate[:N], ticket[:N], data[:N],
+-- send:TEXT, sleep:MS, hold; ';' between steps). opts.max_seconds: its own
+-- limit (default 20). Returns {port =, pid =, stop = function}.
+function M.tls_peer(script, opts)
+    opts = opts or {}
+    local p = M.pki()
+    if not io.open("build/tls_peer", "rb") then
+        error("build/tls_peer is missing (run `make peer` from the repository root)", 2)
+    end
+    local pipe = assert(io.popen("echo $$; exec build/tls_peer --max-seconds "
+                                 .. tostring(opts.max_seconds or 20) .. " --cert "
+                                 .. shell_quote(p.server.cert) .. " --key "
+                                 .. shell_quote(p.server.key) .. " " .. shell_quote(script), "r"))
+    local pid = pipe:read("*l")
+    local ready = pipe:read("*l")
+    if not (pid and pid:match("^%d+$")) or not ready then
+        if pid and pid:match("^%d+$") then os.execute("kill " .. pid .. " 2>/dev/null") end
+        pipe:close()
+        error("tls_peer did not start (script " .. script .. ")", 2)
+    end
+    local srv = {pid = pid, pipe = pipe, port = tonumber(ready:match("^port (%d+)$"))}
+    srv.stop = function() stop_peer(srv) end
+    live[pid] = srv
+    return srv
+end
+
 -- ---- nginx with `ssl` servers ------------------------------------------------
 
 -- the page every location answers: what nginx saw of the TLS connection
@@ -403,7 +443,7 @@ function M.wait_log(srv, text, seconds)
 end
 
 function M.stop_all()
-    for _, srv in pairs(live) do stop(srv) end
+    for _, srv in pairs(live) do srv.stop() end
 end
 
 -- removes the PKI (the next pki() makes a new one)

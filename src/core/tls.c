@@ -367,6 +367,13 @@ int tls_ctx_init(tls_ctx_t *t, const tls_opts_t *o, char *err, size_t len)
 #endif
     SSL_CTX_set_mode(t->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE
                                  | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    /* With AUTO_RETRY (OpenSSL's default), SSL_read goes on to the next
+     * record after one that holds no application data, for as long as the
+     * socket has more: a peer that sends only KeyUpdate or NewSessionTicket
+     * records keeps it there past every deadline. Without it, SSL_read
+     * returns WANT_READ after each such record, and we check the deadline
+     * before reading on. */
+    SSL_CTX_clear_mode(t->ctx, SSL_MODE_AUTO_RETRY);
     SSL_CTX_set_session_cache_mode(t->ctx, SSL_SESS_CACHE_CLIENT
                                                | SSL_SESS_CACHE_NO_INTERNAL);
     SSL_CTX_sess_set_new_cb(t->ctx, on_new_session);
@@ -832,6 +839,13 @@ int tls_write_all(SSL *ssl, int fd, const char *p, size_t n, io_ms deadline,
         r = SSL_write(ssl, p + done, left > INT32_MAX ? INT32_MAX : (int)left);
         if (r > 0) {
             done += (size_t)r;
+            /* (a record at a time: a peer that reads as fast as we write
+             * never makes us wait, where the deadline is checked
+             * otherwise) */
+            if (done < n && io_now() >= deadline) {
+                *sent = done;
+                return ERR_TIMEOUT;
+            }
             continue;
         }
         e = SSL_get_error(ssl, r);
@@ -852,16 +866,22 @@ int tls_write_all(SSL *ssl, int fd, const char *p, size_t n, io_ms deadline,
     return ERR_OK;
 }
 
+/* The protocol records an idle check consumes at most. A server sends a
+ * few tickets after the handshake and now and then a KeyUpdate; one that
+ * keeps sending them is busy, not idle, and must not keep us here. */
+#define TLS_IDLE_RECORDS 32
+
 int tls_idle_state(SSL *ssl, int fd)
 {
     char c;
-    int r, state;
+    int i, r, state;
 
-    for (;;) {
+    for (i = 0; i < TLS_IDLE_RECORDS; i++) {
         state = io_peek(fd);
         if (state != 1)
             return state;
-        /* records are waiting: let OpenSSL take what is protocol only */
+        /* records are waiting: let OpenSSL take what is protocol only (one
+         * record per call: AUTO_RETRY is off) */
         ERR_clear_error();
         r = SSL_read(ssl, &c, 1);
         if (r > 0)
@@ -869,6 +889,7 @@ int tls_idle_state(SSL *ssl, int fd)
         if (SSL_get_error(ssl, r) != SSL_ERROR_WANT_READ)
             return io_failure(ssl, r);
     }
+    return 1;
 }
 
 void tls_conn_abandon(tls_conn_t *t)

@@ -114,15 +114,20 @@ void tls_conn_close(tls_conn_t *t);
  * across fork(), whose socket still serves the parent. */
 void tls_conn_abandon(tls_conn_t *t);
 
+/* One SSL_read of application data, waiting until the deadline. Records
+ * without application data (KeyUpdate, NewSessionTicket) are taken one at
+ * a time, each followed by the wait and its deadline check. */
 int tls_read(SSL *ssl, int fd, char *p, size_t max, io_ms deadline,
              size_t *got);
+/* Writes all of p[0..n), checking the deadline after every record. */
 int tls_write_all(SSL *ssl, int fd, const char *p, size_t n, io_ms deadline,
                   size_t *sent);
 
 /* Whether an idle TLS connection is fit for reuse: 0 yes, 1 the peer sent
- * application data, ERR_CLOSED it closed, or an error. Protocol records
- * that arrived meanwhile (TLS 1.3 tickets) are consumed, not held against
- * it. Never waits. */
+ * application data (or more protocol records than an idle peer sends),
+ * ERR_CLOSED it closed, or an error. Protocol records that arrived
+ * meanwhile (TLS 1.3 tickets, KeyUpdates) are consumed, not held against
+ * it. Never waits, and never spins. */
 int tls_idle_state(SSL *ssl, int fd);
 
 
