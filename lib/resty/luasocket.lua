@@ -224,6 +224,11 @@ end
 -- nginx's lua_socket_buffer_size): 512 bytes to 64 MiB, default 16 KiB
 _M.set_buffer_size = native.set_buffer_size
 
+-- what one read of the native sockets made from now on may hold (a line,
+-- '*a', a size, a receiveuntil part): 512 bytes to 2^53, default 16 MiB;
+-- past it the read returns nil, "buffer too large", partial data
+_M.set_max_buffer = native.set_max_buffer
+
 -- both return the previous setting, so that a caller can restore it:
 --   local old = socket.force_luasocket("timer", true) ... (old)
 function _M.force_luasocket(phase, on)

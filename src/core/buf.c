@@ -9,6 +9,7 @@ void rbuf_init(rbuf_t *b)
     b->data = NULL;
     b->start = b->end = b->cap = 0;
     b->chunk = RBUF_CHUNK;
+    b->max = RBUF_MAX;
     b->offset = 0;
 }
 
@@ -22,7 +23,7 @@ void rbuf_free(rbuf_t *b)
 
 int rbuf_reserve(rbuf_t *b, size_t want)
 {
-    size_t len = rbuf_len(b), cap;
+    size_t len = rbuf_len(b), cap, limit = b->max > b->chunk ? b->max : b->chunk;
     char *p;
 
     if (b->cap - b->end >= want)
@@ -40,6 +41,9 @@ int rbuf_reserve(rbuf_t *b, size_t want)
             return ERR_NOMEM;
         cap *= 2;
     }
+    /* doubling must not take a buffer of up to max bytes past max */
+    if (cap > limit && len <= limit && limit - len >= want)
+        cap = limit;
     if (b->start > 0) {
         memmove(b->data, b->data + b->start, len);
         b->start = 0;

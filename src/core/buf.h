@@ -14,11 +14,20 @@
 /* A buffer larger than this (or than its chunk) is given back after the
  * read that grew it. */
 #define RBUF_KEEP (256 * 1024)
+/* The most one call may hold, unless set otherwise (rbuf_t.max;
+ * native.set_max_buffer): a line, '*a' or receiveuntil read grows with
+ * what the peer sends, and the peer must not choose how much memory we
+ * use. Generous: far beyond any sane line or header block, short of what a
+ * flood of a few hundred connections could make a process swap for. */
+#define RBUF_MAX (16 * 1024 * 1024)
+#define RBUF_MAX_MIN 512
 
 typedef struct {
     char *data;
     size_t start, end, cap;
     size_t chunk; /* the refill size; kept by rbuf_free */
+    size_t max;   /* the most bytes it may hold (a read needing more fails
+                   * with ERR_TOO_LARGE); kept by rbuf_free */
     /* The stream offset of data[start]: every byte consumed or thrown away
      * since rbuf_init. Kept by rbuf_free, so that an offset never names
      * two bytes, even across connections: a reader that remembers where it
@@ -36,7 +45,8 @@ static inline size_t rbuf_space(const rbuf_t *b) { return b->cap - b->end; }
 static inline char *rbuf_tail(const rbuf_t *b) { return b->data + b->end; }
 
 /* Makes room for at least `want` more bytes after end, moving the data to
- * the front or growing the buffer. Returns 0, or ERR_NOMEM. */
+ * the front or growing the buffer, to no more than max (or chunk) bytes
+ * when the data fits in that. Returns 0, or ERR_NOMEM. */
 int rbuf_reserve(rbuf_t *b, size_t want);
 
 static inline void rbuf_commit(rbuf_t *b, size_t n) { b->end += n; }

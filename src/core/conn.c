@@ -160,22 +160,31 @@ static int past_deadline(conn_t *c, io_ms deadline)
     return io_now() >= deadline;
 }
 
-/* One read into the buffer, of at least `want` bytes of room. */
-static int fill(conn_t *c, size_t want, io_ms deadline)
+/* One read into the buffer, of at least `want` bytes of room and at most
+ * `most` bytes, and never past the buffer's max: a call that needs more
+ * than max bytes buffered fails with ERR_TOO_LARGE. */
+static int fill(conn_t *c, size_t want, size_t most, io_ms deadline)
 {
-    size_t got;
+    size_t got, len = rbuf_len(&c->rb), space;
     int rc;
 
+    if (len >= c->rb.max)
+        return ERR_TOO_LARGE;
+    if (want > c->rb.max - len)
+        want = c->rb.max - len;
+    if (most > c->rb.max - len)
+        most = c->rb.max - len;
     if (past_deadline(c, deadline))
         return ERR_TIMEOUT;
     rc = rbuf_reserve(&c->rb, want);
     if (rc != ERR_OK)
         return rc;
+    space = rbuf_space(&c->rb) < most ? rbuf_space(&c->rb) : most;
     c->did_read = 1;
-    rc = c->tls.ssl ? tls_read(c->tls.ssl, c->fd, rbuf_tail(&c->rb),
-                               rbuf_space(&c->rb), deadline, &got)
-                    : io_read(c->fd, rbuf_tail(&c->rb), rbuf_space(&c->rb),
-                              deadline, &got, &c->read_waited);
+    rc = c->tls.ssl ? tls_read(c->tls.ssl, c->fd, rbuf_tail(&c->rb), space,
+                               deadline, &got)
+                    : io_read(c->fd, rbuf_tail(&c->rb), space, deadline, &got,
+                              &c->read_waited);
     if (rc == ERR_OK)
         rbuf_commit(&c->rb, got);
     return rc;
@@ -189,10 +198,13 @@ static void span_set(conn_span_t *s, const char *p, size_t n, size_t consume)
 }
 
 /* A read that failed: a timeout leaves the connection as it was, anything
- * else ends its read side, as ngx_lua does. */
+ * else ends its read side, as ngx_lua does. Reaching max_buffer (which
+ * ngx_lua does not have) is like a timeout: the bytes are there, the call
+ * could not hold them, and the caller may read on from the partial data
+ * it got. */
 static int failed(conn_t *c, int rc)
 {
-    if (rc != ERR_TIMEOUT)
+    if (rc != ERR_TIMEOUT && rc != ERR_TOO_LARGE)
         c->read_done = 1;
     return rc;
 }
@@ -221,7 +233,10 @@ int conn_recv_size(conn_t *c, size_t n, io_ms deadline, conn_span_t *out)
         /* room grows with what arrives, not with what was asked for: a
          * huge size costs memory only once the peer really sends it */
         size_t room = have > c->rb.chunk ? have : c->rb.chunk;
-        rc = fill(c, need < room ? need : room, deadline);
+        /* and no read brings more than one chunk past the size (SPEC 7) */
+        size_t most = need > SIZE_MAX - c->rb.chunk ? SIZE_MAX
+                                                    : need + c->rb.chunk;
+        rc = fill(c, need < room ? need : room, most, deadline);
         if (rc != ERR_OK)
             return partial(c, rc, out);
     }
@@ -239,7 +254,7 @@ int conn_recv_line(conn_t *c, io_ms deadline, conn_span_t *out)
         return rc;
     while ((nl = rbuf_find_line(&c->rb, scanned)) < 0) {
         scanned = rbuf_len(&c->rb);
-        rc = fill(c, c->rb.chunk, deadline);
+        rc = fill(c, c->rb.chunk, SIZE_MAX, deadline);
         if (rc != ERR_OK) {
             size_t n = rbuf_len(&c->rb);
             span_set(out, rbuf_ptr(&c->rb), rbuf_strip_cr(&c->rb, n), n);
@@ -258,7 +273,8 @@ int conn_recv_all(conn_t *c, io_ms deadline, conn_span_t *out)
         return rc;
     for (;;) {
         size_t len = rbuf_len(&c->rb);
-        rc = fill(c, len > c->rb.chunk ? len : c->rb.chunk, deadline);
+        rc = fill(c, len > c->rb.chunk ? len : c->rb.chunk, SIZE_MAX,
+                  deadline);
         if (rc == ERR_CLOSED)
             break;
         if (rc != ERR_OK)
@@ -278,7 +294,7 @@ int conn_recv_any(conn_t *c, size_t max, io_ms deadline, conn_span_t *out)
     if (rc != ERR_OK)
         return rc;
     if (rbuf_len(&c->rb) == 0) {
-        rc = fill(c, c->rb.chunk, deadline);
+        rc = fill(c, c->rb.chunk, SIZE_MAX, deadline);
         if (rc != ERR_OK)
             return partial(c, rc, out);
     }
@@ -324,8 +340,14 @@ int conn_recv_until(conn_t *c, const until_t *m, conn_until_t *u,
             span_set(out, data, size, size);
             return ERR_OK;
         }
-        rc = fill(c, len > c->rb.chunk ? len : c->rb.chunk, deadline);
+        rc = fill(c, len > c->rb.chunk ? len : c->rb.chunk, SIZE_MAX,
+                  deadline);
         if (rc != ERR_OK) {
+            /* a partial match that fills the whole buffer (a pattern
+             * longer than max_buffer) would fail every call to come:
+             * those bytes go out too */
+            if (rc == ERR_TOO_LARGE && at == 0)
+                at = len;
             span_set(out, rbuf_ptr(&c->rb), at, at);
             return failed(c, rc);
         }

@@ -77,8 +77,10 @@ char *conn_scratch(conn_t *c, size_t n);
 
 /* On success the span is the result. On any error it is the partial data
  * (everything buffered), to be returned beside the error and consumed. A
- * timeout leaves the connection as it was; any other read error ends the
- * read side (read_done), as a send error ends the write side.
+ * timeout leaves the connection as it was; so does ERR_TOO_LARGE, a call
+ * that needed more than rb.max bytes buffered (its partial data is the
+ * rb.max bytes it held). Any other read error ends the read side
+ * (read_done), as a send error ends the write side.
  *
  * The deadline bounds the whole call whatever the peer does: it is checked
  * before every read but the call's first (the caller has just computed

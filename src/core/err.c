@@ -38,6 +38,7 @@ const char *err_text(int code, char *buf, size_t len)
     case ERR_CLOSED: s = ERRSTR_CLOSED; break;
     case ERR_NOMEM: s = ERRSTR_NOMEM; break;
     case ERR_NOPORT: s = ERRSTR_NOPORT; break;
+    case ERR_TOO_LARGE: s = ERRSTR_TOO_LARGE; break;
     case ERR_RESOLVE: s = "host not found"; break;
     case ERR_RESOLVE_TIMEOUT: s = "operation timed out"; break;
     case ERR_PATH_TOO_LONG: s = "unix socket path too long"; break;

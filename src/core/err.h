@@ -24,13 +24,17 @@ enum {
     ERR_TLS_KEY = -12,      /* a client key that does not parse or fit */
     ERR_TLS_IO = -13,       /* a broken record after the handshake */
     ERR_TLS_CTX = -14,      /* the TLS settings are unusable */
-    ERR_RESOLVE_TIMEOUT = -15 /* the deadline passed during a name lookup */
+    ERR_RESOLVE_TIMEOUT = -15, /* the deadline passed during a name lookup */
+    ERR_TOO_LARGE = -16     /* a read would hold more than max_buffer */
 };
 
 #define ERRSTR_TIMEOUT "timeout"
 #define ERRSTR_CLOSED "closed"
 #define ERRSTR_NOMEM "no memory"
 #define ERRSTR_NOPORT "missing the port number"
+/* ngx_lua has no such limit, so no wording of its own: the name says which
+ * setting was reached (set_max_buffer) */
+#define ERRSTR_TOO_LARGE "buffer too large"
 
 /* Writes the user-visible text of status `code` into buf (at most len bytes,
  * NUL included) and returns buf. */

@@ -111,11 +111,18 @@ static int native_set_buffer_size(lua_State *L)
     return 0;
 }
 
+static int native_set_max_buffer(lua_State *L)
+{
+    tcp_set_max_buffer(L, 1);
+    return 0;
+}
+
 static const luaL_Reg native_funcs[] = {
     {"tcp", native_tcp},
     {"udp", native_udp},
     {"set_clock_hook", native_set_clock_hook},
     {"set_buffer_size", native_set_buffer_size},
+    {"set_max_buffer", native_set_max_buffer},
     {"sleep", native_sleep},
     {"set_tls_defaults", native_set_tls_defaults},
     {"now", native_now},

@@ -105,6 +105,7 @@ void tcp_after_wait(lua_State *L)
 typedef struct {
     int hooked;   /* a clock hook is set */
     size_t chunk; /* the read size of new sockets (set_buffer_size) */
+    size_t max;   /* what one call of new sockets may hold (set_max_buffer) */
 } tcp_state_t;
 
 static tcp_state_t *state_of(lua_State *L)
@@ -121,6 +122,7 @@ static tcp_state_t *state_of(lua_State *L)
     st = lua_newuserdata(L, sizeof *st);
     st->hooked = 0;
     st->chunk = RBUF_CHUNK;
+    st->max = RBUF_MAX;
     lua_rawset(L, LUA_REGISTRYINDEX);
     return st;
 }
@@ -133,6 +135,17 @@ void tcp_set_buffer_size(lua_State *L, int idx)
         luaL_argerror(L, idx, lua_pushfstring(L, "buffer size must be %d to %d bytes",
                                               RBUF_CHUNK_MIN, RBUF_CHUNK_MAX));
     state_of(L)->chunk = (size_t)n;
+}
+
+void tcp_set_max_buffer(lua_State *L, int idx)
+{
+    lua_Number n = luaL_checknumber(L, idx);
+
+    /* 2^53: every integer up to it is a number in every Lua */
+    if (!(n >= RBUF_MAX_MIN && n <= 9007199254740992.0))
+        luaL_argerror(L, idx, lua_pushfstring(L, "max buffer must be %d "
+                                              "bytes to 2^53", RBUF_MAX_MIN));
+    state_of(L)->max = (double)(size_t)-1 < n ? (size_t)-1 : (size_t)n;
 }
 
 void tcp_set_clock_hook(lua_State *L, int idx)
@@ -1070,6 +1083,7 @@ int tcp_new(lua_State *L)
     conn_init(&t->c);
     t->hooked = &st->hooked;
     t->c.rb.chunk = st->chunk;
+    t->c.rb.max = st->max;
     t->self = t;
     t->magic = tcp_magic;
     luaL_getmetatable(L, TCP_MT);

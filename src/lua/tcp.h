@@ -40,6 +40,9 @@ void tcp_set_clock_hook(lua_State *L, int idx);
 /* Sets the read size of the sockets made from now on (the number at idx,
  * RBUF_CHUNK_MIN to RBUF_CHUNK_MAX bytes; else raises). */
 void tcp_set_buffer_size(lua_State *L, int idx);
+/* Sets what one read of the sockets made from now on may hold (the number
+ * at idx, RBUF_MAX_MIN bytes to 2^53; else raises). */
+void tcp_set_max_buffer(lua_State *L, int idx);
 /* Calls that hook, after a method waited: the embedding (nginx:
  * ngx.update_time) learns that time passed. Results already pushed stay. */
 void tcp_after_wait(lua_State *L);

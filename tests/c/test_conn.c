@@ -4,7 +4,10 @@
  * check before each read is what stops it), keeps the connection and
  * consumes only what it returns as partial data; a call served from the
  * buffer reads neither the socket nor the clock, so a passed deadline does
- * not fail it. Connections are non-blocking socketpairs whose other end
+ * not fail it. Against a peer that sends more than max_buffer: every read
+ * form fails with ERR_TOO_LARGE and max_buffer bytes of partial data, and
+ * the stream reads on from there; a size read buffers at most one chunk
+ * past its size. Connections are non-blocking socketpairs whose other end
  * plays the peer; a deadline already passed stands for a peer faster than
  * the reader, without depending on the machine's speed. */
 #include "check.h"
@@ -132,9 +135,113 @@ static void served_from_buffer(void)
     close(peer);
 }
 
+/* the outcome of a read that reached max_buffer: the error, the max bytes
+ * it held as partial data, no more memory than that, the connection kept */
+static void check_too_large(const char *what, conn_t *c, int rc,
+                            const conn_span_t *s, size_t partial)
+{
+    char name[128];
+
+    snprintf(name, sizeof name, "%s: too large", what);
+    CHECK(name, rc == ERR_TOO_LARGE);
+    snprintf(name, sizeof name, "%s: the partial data", what);
+    CHECK(name, s->n == partial && s->consume == partial);
+    snprintf(name, sizeof name, "%s: memory within max_buffer", what);
+    CHECK(name, c->rb.cap <= c->rb.max);
+    snprintf(name, sizeof name, "%s: the connection stays open", what);
+    CHECK(name, !c->read_done && c->fd >= 0);
+    conn_release(c, s);
+}
+
+static void max_buffer(void)
+{
+    static const char pattern[] = "--boundary--";
+    char big[5000];
+    conn_t c;
+    conn_span_t s;
+    until_t *m = until_new(pattern, sizeof pattern - 1), *longer;
+    conn_until_t at;
+    io_ms later = io_now() + 5000;
+    int peer, found, rc;
+
+    /* 6000 bytes of a line, then a short one */
+    CHECK("setup", m != NULL && setup(&c, &peer, 6000, 'x', "\nrest\n") == 0);
+    c.rb.max = 4096;
+    check_too_large("line", &c, conn_recv_line(&c, later, &s), &s, 4096);
+    /* the rest of the long line is the next line */
+    rc = conn_recv_line(&c, later, &s);
+    CHECK("line: read on", rc == ERR_OK && s.n == 6000 - 4096);
+    conn_release(&c, &s);
+    rc = conn_recv_line(&c, later, &s);
+    CHECK("line: and on", rc == ERR_OK && s.n == 4 && memcmp(s.p, "rest", 4) == 0);
+    conn_release(&c, &s);
+    conn_close(&c);
+    close(peer);
+
+    CHECK("setup", setup(&c, &peer, 100000, 'x', NULL) == 0);
+    c.rb.max = 4096;
+    check_too_large("all", &c, conn_recv_all(&c, later, &s), &s, 4096);
+    check_too_large("size", &c, conn_recv_size(&c, 4097, later, &s), &s, 4096);
+    rc = conn_recv_size(&c, 4096, later, &s);
+    CHECK("a size of max_buffer is read", rc == ERR_OK && s.n == 4096);
+    conn_release(&c, &s);
+    memset(&at, 0, sizeof at);
+    check_too_large("until", &c, conn_recv_until(&c, m, &at, 0, 0, later, &s, &found),
+                    &s, 4096);
+    check_too_large("until with a size",
+                    &c, conn_recv_until(&c, m, &at, 0, 5000, later, &s, &found),
+                    &s, 4096);
+    /* a pattern longer than max_buffer, matched in part by everything held:
+     * the held bytes go out too, or every call to come would fail alike */
+    memset(big, 'x', sizeof big);
+    longer = until_new(big, sizeof big);
+    memset(&at, 0, sizeof at);
+    CHECK("long pattern", longer != NULL);
+    check_too_large("until a pattern longer than max_buffer", &c,
+                    conn_recv_until(&c, longer, &at, 0, 0, later, &s, &found),
+                    &s, 4096);
+    free(longer);
+    conn_close(&c);
+    close(peer);
+
+    /* a partial match is kept for the next call, as after a timeout */
+    CHECK("setup", setup(&c, &peer, 4090, 'x', "--boun") == 0);
+    c.rb.max = 4096;
+    memset(&at, 0, sizeof at);
+    check_too_large("until keeps a partial match", &c,
+                    conn_recv_until(&c, m, &at, 0, 0, later, &s, &found), &s,
+                    4090);
+    CHECK("the partial match stays buffered",
+          rbuf_len(&c.rb) == 6 && memcmp(rbuf_ptr(&c.rb), "--boun", 6) == 0);
+    conn_close(&c);
+    close(peer);
+    free(m);
+}
+
+/* SPEC 7: a size read never buffers more than the size plus one chunk */
+static void size_bound(void)
+{
+    conn_t c;
+    conn_span_t s;
+    size_t n;
+    int peer, rc, ok = 1;
+
+    CHECK("setup", setup(&c, &peer, 300000, 'x', NULL) == 0);
+    for (n = 1000; n < 100000 && ok; n = n * 3 / 2) {
+        rc = conn_recv_size(&c, n, io_now() + 5000, &s);
+        ok = rc == ERR_OK && s.n == n && rbuf_len(&c.rb) <= n + CHUNK;
+        conn_release(&c, &s);
+    }
+    CHECK("sizes: at most one chunk past the size", ok);
+    conn_close(&c);
+    close(peer);
+}
+
 int main(void)
 {
     deadline_passed();
     served_from_buffer();
-    return check_report("conn reads: deadlines");
+    max_buffer();
+    size_bound();
+    return check_report("conn reads: deadlines, max_buffer");
 }
