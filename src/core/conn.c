@@ -354,6 +354,11 @@ int conn_recv_until(conn_t *c, const until_t *m, conn_until_t *u,
     }
 }
 
+void conn_end_read(conn_t *c)
+{
+    c->read_done = 1;
+}
+
 void conn_release(conn_t *c, const conn_span_t *span)
 {
     rbuf_consume(&c->rb, span->consume);

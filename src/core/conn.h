@@ -110,6 +110,10 @@ int conn_recv_until(conn_t *c, const until_t *m, conn_until_t *u,
                     int inclusive, size_t size, io_ms deadline,
                     conn_span_t *out, int *found);
 
+/* Ends the read side after a read whose result could not be handed over
+ * (out of memory): reads say "closed" from now on. */
+void conn_end_read(conn_t *c);
+
 /* Consumes what the span said to consume and gives back memory that one
  * large read grew. */
 void conn_release(conn_t *c, const conn_span_t *span);

@@ -565,16 +565,50 @@ static int tcp_send(lua_State *L)
 
 /* ---- receive ---------------------------------------------------------- */
 
-/* Pushes a read's outcome as ngx_lua does: the data, or nil, err, partial. */
+/* Strings of this size or more are made under lua_pcall: the peer decides
+ * their length, and Lua raises when it cannot allocate one. Below it, the
+ * protected call would cost every small read more than it could save. */
+#define PUSH_PROTECTED_MIN (64 * 1024)
+
+static int push_span_raw(lua_State *L)
+{
+    const conn_span_t *span = lua_touserdata(L, 1);
+    lua_pushlstring(L, span->p != NULL ? span->p : "", span->n);
+    return 1;
+}
+
+/* Pushes the span's bytes and returns 1; returns 0, with nothing pushed,
+ * when the string cannot be made. */
+static int push_span(lua_State *L, const conn_span_t *span)
+{
+    if (span->n < PUSH_PROTECTED_MIN) {
+        lua_pushlstring(L, span->p != NULL ? span->p : "", span->n);
+        return 1;
+    }
+    lua_pushcfunction(L, push_span_raw);
+    lua_pushlightuserdata(L, (void *)span);
+    if (lua_pcall(L, 1, 1, 0) == 0)
+        return 1;
+    lua_pop(L, 1);
+    return 0;
+}
+
+/* Pushes a read's outcome as ngx_lua does: the data, or nil, err, partial.
+ * Data or partial data that does not fit in memory is nil, "no memory",
+ * "": those bytes are lost, and the read side ends, as after any error
+ * but a timeout. */
 static int push_read(lua_State *L, tcp_t *t, int rc, conn_span_t *span)
 {
-    int nret;
-    if (rc == ERR_OK) {
-        lua_pushlstring(L, span->p, span->n);
-        nret = 1;
-    } else {
+    int nret = rc == ERR_OK ? 1 : 3;
+
+    if (rc != ERR_OK)
         tcp_push_error(L, rc);
-        lua_pushlstring(L, span->p != NULL ? span->p : "", span->n);
+    if (!push_span(L, span)) {
+        if (rc != ERR_OK)
+            lua_pop(L, 2);
+        tcp_push_error(L, ERR_NOMEM);
+        lua_pushliteral(L, "");
+        conn_end_read(&t->c);
         nret = 3;
     }
     conn_release(&t->c, span);
