@@ -54,14 +54,16 @@ describe("out of memory", function()
         f:write(CHILD)
         f:close()
         -- the ASan runtime (make asan preloads it) cannot run in a limited
-        -- address space: the child then loads the plain build
+        -- address space: the limited shell and the child then run without
+        -- it, and the child loads the plain build
         local env = ""
         if (os.getenv("LD_PRELOAD") or ""):find("asan", 1, true) then
             env = "env -u LD_PRELOAD LUA_CPATH='build/" .. interp:match("[^/]*$") .. "/?.so;;' "
         end
         -- 160 MB: the interpreter and its libraries need some 10 to 30 MB
-        local p = assert(io.popen("ulimit -v 160000; " .. env .. "timeout -k 5 120 " .. interp
-                                  .. " " .. path .. " " .. peer.port .. " 2>&1; echo \"exit=$?\""))
+        local p = assert(io.popen(env .. "sh -c 'ulimit -v 160000; exec timeout -k 5 120 "
+                                  .. interp .. " " .. path .. " " .. peer.port
+                                  .. "' 2>&1; echo \"exit=$?\""))
         local out = p:read("*a")
         p:close()
         os.remove(path)
