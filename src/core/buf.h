@@ -17,8 +17,8 @@
 /* The most one call may hold, unless set otherwise (rbuf_t.max;
  * native.set_max_buffer): a line, '*a' or receiveuntil read grows with
  * what the peer sends, and the peer must not choose how much memory we
- * use. Generous: far beyond any sane line or header block, short of what a
- * flood of a few hundred connections could make a process swap for. */
+ * use. Generous: far beyond any sane line or header block, and still small
+ * enough that a few hundred flooded connections fit in memory. */
 #define RBUF_MAX (16 * 1024 * 1024)
 #define RBUF_MAX_MIN 512
 
