@@ -220,6 +220,50 @@ function _M.set_luasec_defaults(t)
   return true
 end
 
+-- The error log of native sockets: the lines ngx_lua writes for a failed
+-- cosocket ("connect() failed (111: Connection refused)", "lua tcp socket
+-- read timed out", "lua ssl certificate verify error: (...)", ...). Inside
+-- nginx they go to its error log, on by default as lua_socket_log_errors
+-- is (a directive Lua cannot read: say set_log_errors(false) where it is
+-- off); in plain Lua nowhere unless set_log_errors(true), then stderr.
+local log_errors = false
+local stderr = io.stderr
+local levels = {"stderr", "emerg", "alert", "crit", "error", "warn",
+                "notice", "info", "debug"}
+
+local function stderr_log(level, text)
+  stderr:write("[", levels[level + 1] or "error", "] ", text, "\n")
+end
+
+local function nginx_log(level, text)
+  ngx.log(level, text)
+end
+
+if in_nginx then
+  -- lua-resty-core's raw_log writes the line without ngx.log's
+  -- "[lua] file:line:" prefix, as ngx_lua's own lines are
+  local ok, errlog = pcall(require, "ngx.errlog")
+  if ok and type(errlog) == "table" and errlog.raw_log then
+    local raw_log = errlog.raw_log
+    nginx_log = function(level, text)
+      if not pcall(raw_log, level, text) then
+        ngx.log(level, text)
+      end
+    end
+  end
+end
+
+-- returns the previous setting
+function _M.set_log_errors(on)
+  local old = log_errors
+  log_errors = on and true or false
+  native.set_error_log(log_errors and (in_nginx and nginx_log or stderr_log)
+                       or nil)
+  return old
+end
+
+_M.set_log_errors(in_nginx)
+
 -- the read size of the native sockets made from now on (cosockets keep
 -- nginx's lua_socket_buffer_size): 512 bytes to 64 MiB, default 16 KiB
 _M.set_buffer_size = native.set_buffer_size

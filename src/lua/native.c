@@ -3,6 +3,7 @@
 #include "lua/compat.h"
 #include "lua/bitop.h"
 #include "lua/codec.h"
+#include "lua/errlog.h"
 #include "lua/re.h"
 #include "lua/tcp.h"
 #include "lua/udp.h"
@@ -105,6 +106,17 @@ static int native_set_clock_hook(lua_State *L)
     return 0;
 }
 
+/* set_error_log(fn): fn(level, text) is called when a native socket fails
+ * as ngx_lua would log it; nil: nothing is told */
+static int native_set_error_log(lua_State *L)
+{
+    if (!lua_isnoneornil(L, 1))
+        luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_settop(L, 1);
+    errlog_set_hook(L, 1);
+    return 0;
+}
+
 static int native_set_buffer_size(lua_State *L)
 {
     tcp_set_buffer_size(L, 1);
@@ -121,6 +133,7 @@ static const luaL_Reg native_funcs[] = {
     {"tcp", native_tcp},
     {"udp", native_udp},
     {"set_clock_hook", native_set_clock_hook},
+    {"set_error_log", native_set_error_log},
     {"set_buffer_size", native_set_buffer_size},
     {"set_max_buffer", native_set_max_buffer},
     {"sleep", native_sleep},

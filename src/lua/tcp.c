@@ -3,6 +3,7 @@
 #include "lua/tcp.h"
 #include "lua/compat.h"
 #include "lua/payload.h"
+#include "lua/errlog.h"
 
 #include "core/conn.h"
 #include "core/pool.h"
@@ -379,6 +380,18 @@ static void wait_queued(io_ms deadline)
         poll(NULL, 0, ms);
 }
 
+/* What ngx_lua logs when a connect fails: the peer as it was asked for. */
+static void log_connect_failure(lua_State *L, int rc, const char *host,
+                                int port)
+{
+    char peer[320];
+    if (port > 0)
+        snprintf(peer, sizeof peer, "%s:%d", host, port);
+    else
+        snprintf(peer, sizeof peer, "%s", host);
+    errlog_socket(L, "tcp", "connect", rc, peer);
+}
+
 static int tcp_connect(lua_State *L)
 {
     tcp_t *t;
@@ -491,6 +504,7 @@ static int tcp_connect(lua_State *L)
         nret = 1;
     } else {
         tcp_release(t);
+        log_connect_failure(L, rc, host, port);
         if (err_resolve_reason(rc) != NULL) {
             lua_pushnil(L);
             lua_pushfstring(L, "%s could not be resolved (%s)", host,
@@ -555,10 +569,12 @@ static int tcp_send(lua_State *L)
     }
     rc = conn_send(&t->c, p.data, p.len,
                    io_deadline(tcp_effective(t->send_timeout)), &sent);
-    if (rc == ERR_OK)
+    if (rc == ERR_OK) {
         lua_pushinteger(L, (lua_Integer)sent);
-    else
+    } else {
+        errlog_socket(L, "tcp", "send", rc, NULL);
         tcp_push_error(L, rc);
+    }
     TCP_AFTER_WAIT(L, t);
     return rc == ERR_OK ? 1 : 2;
 }
@@ -601,8 +617,10 @@ static int push_read(lua_State *L, tcp_t *t, int rc, conn_span_t *span)
 {
     int nret = rc == ERR_OK ? 1 : 3;
 
-    if (rc != ERR_OK)
+    if (rc != ERR_OK) {
+        errlog_socket(L, "tcp", "read", rc, NULL);
         tcp_push_error(L, rc);
+    }
     if (!push_span(L, span)) {
         if (rc != ERR_OK)
             lua_pop(L, 2);

@@ -3,6 +3,7 @@
  * context built from the library-wide defaults. */
 #include "lua/compat.h"
 #include "lua/tcp.h"
+#include "lua/errlog.h"
 
 #include "core/err.h"
 
@@ -299,6 +300,27 @@ static int push_handshake_error(lua_State *L, int rc, long code)
     return 2;
 }
 
+/* What ngx_lua logs for a failed handshake, with OpenSSL's reason where
+ * ngx_lua shows it (nginx's "SSL_do_handshake() failed (SSL: ...)"). */
+static void log_handshake_failure(lua_State *L, const tcp_t *t, int rc,
+                                  long code, const char *name)
+{
+    if (rc == ERR_TLS_VERIFY)
+        errlog_write(L, ERRLOG_ERR, "lua ssl certificate verify error: "
+                     "(%d: %s)", (int)code,
+                     X509_verify_cert_error_string(code));
+    else if (rc == ERR_TLS_HOST)
+        errlog_write(L, ERRLOG_ERR, "lua ssl certificate does not match "
+                     "host \"%s\"", name != NULL ? name : "");
+    else if (rc == ERR_TLS_HANDSHAKE && t->ssl_error[0] != '\0')
+        errlog_write(L, ERRLOG_ERR, "SSL_do_handshake() failed (SSL: %s)",
+                     t->ssl_error);
+    else if (rc == ERR_TLS_HANDSHAKE)
+        errlog_write(L, ERRLOG_ERR, "SSL_do_handshake() failed");
+    else
+        errlog_socket(L, "tcp", "read", rc, NULL);
+}
+
 /* A server name with a NUL in it: OpenSSL takes the name as a C string, so
  * the server would see (as SNI) and the certificate would be checked
  * against only what comes before the NUL, another name than the caller's.
@@ -440,6 +462,7 @@ int tcp_sslhandshake(lua_State *L)
     t->trusted = NULL;
     if (rc != ERR_OK) {
         tcp_release(t);
+        log_handshake_failure(L, t, rc, code, hs.server_name);
         push_handshake_error(L, rc, code);
         tcp_after_wait(L);
         return 2;

@@ -1,6 +1,7 @@
 /* The native UDP socket as a Lua userdata, with ngx_lua's arguments and
  * return values; the work is src/core/dgram.c. */
 #include "lua/udp.h"
+#include "lua/errlog.h"
 #include "lua/compat.h"
 #include "lua/payload.h"
 #include "lua/tcp.h"
@@ -103,8 +104,10 @@ static int udp_send(lua_State *L)
         p.data = buf;
     }
     rc = dgram_send(&u->d, p.data, p.len);
-    if (rc != ERR_OK)
+    if (rc != ERR_OK) {
+        errlog_socket(L, "udp", "send", rc, NULL);
         return push_error(L, rc);
+    }
     lua_pushinteger(L, 1);
     return 1;
 }
@@ -138,6 +141,7 @@ static int udp_receive(lua_State *L)
                                                      : DEFAULT_TIMEOUT_MS),
                     &got);
     if (rc != ERR_OK) {
+        errlog_socket(L, "udp", "read", rc, NULL);
         push_error(L, rc);
         tcp_after_wait(L);
         return 2;

@@ -280,6 +280,25 @@ function T.log()
   check(prev == true, "log: disable_luasocket returns the previous true", prev)
   new_tcp("log", "native", false, "re-enabled")
 
+  -- failures are logged as ngx_lua logs a cosocket's (run.sh looks for
+  -- these lines and lets them pass its check for errors)
+  local s = new_tcp("log", "native", false, "for a missing unix path")
+  local ok, err = s:connect("unix:/nonexistent/luasocket-phase.sock")
+  check(not ok and err == "no such file or directory",
+        "log: a missing unix path: no such file or directory", err)
+  s = new_tcp("log", "native", false, "for a read timeout")
+  s:settimeout(100)
+  ok, err = s:connect("127.0.0.1", env.echo_port)
+  check(ok == 1, "log: connect to the echo peer", err)
+  local line, rerr = s:receive()
+  check(line == nil and rerr == "timeout", "log: a receive that times out", rerr)
+  s:close()
+  local was = socket.set_log_errors(false)
+  check(was == true, "log: set_log_errors() was on, by default inside nginx", was)
+  s = new_tcp("log", "native", false, "with the log off")
+  s:connect("unix:/nonexistent/luasocket-phase-quiet.sock")
+  socket.set_log_errors(true)
+
   -- ten more: the worker's 10th native socket of the phase gets a line too
   for i = 1, 10 do
     new_tcp("log", "native", false, "once more (" .. i .. ")"):close()

@@ -98,6 +98,14 @@ got_total=$(grep -c "using a blocking socket" "$log")
 [ "$got_total" -eq "$expected_total" ]
 check $? "error.log: no other fallback lines ($got_total in all)"
 
-check_no_errors "$log"
+# a native socket's failures are logged as ngx_lua logs a cosocket's
+grep -q '\[crit\].*connect() to unix:/nonexistent/luasocket-phase.sock failed (2: No such file or directory)' "$log"
+check $? "error.log: a native connect to a missing unix path is logged at crit, as ngx_lua logs it"
+grep -q '\[error\].*lua tcp socket read timed out' "$log"
+check $? "error.log: a native read timeout is logged, as ngx_lua logs it"
+! grep -q 'luasocket-phase-quiet.sock' "$log"
+check $? "error.log: nothing once set_log_errors(false)"
+grep -v -e 'luasocket-phase.sock failed' -e 'lua tcp socket read timed out' "$log" >"$log.rest"
+check_no_errors "$log.rest"
 
 finish
