@@ -283,7 +283,8 @@ function T.log()
   -- failures are logged as ngx_lua logs a cosocket's (run.sh looks for
   -- these lines and lets them pass its check for errors)
   local s = new_tcp("log", "native", false, "for a missing unix path")
-  local ok, err = s:connect("unix:/nonexistent/luasocket-phase.sock")
+  local ok
+  ok, err = s:connect("unix:/nonexistent/luasocket-phase.sock")
   check(not ok and err == "no such file or directory",
         "log: a missing unix path: no such file or directory", err)
   s = new_tcp("log", "native", false, "for a read timeout")
