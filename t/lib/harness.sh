@@ -169,8 +169,16 @@ pick_port() { port=$(random_port); }
 url=""
 port=""
 port2=""
-# ready: does nginx answer? alive: is it running? ready_or_dead: either way, done waiting
-ready() { curl -s -o /dev/null --max-time 2 "$url/ready"; }
+# ready: does our nginx answer? Its /ready says the worker's PID ($pid):
+# the master's own, or a child of it (another nginx on the port, left by
+# another run, must not pass). alive: is it running? ready_or_dead: either
+# way, done waiting.
+ready() {
+  ready_pid=$(curl -s --max-time 2 "$url/ready") || return 1
+  [ -n "$ready_pid" ] || return 1
+  [ "$ready_pid" = "$nginx_pid" ] ||
+    [ "$(awk '{print $4}' "/proc/$ready_pid/stat" 2>/dev/null)" = "$nginx_pid" ]
+}
 alive() { kill -0 "$nginx_pid" 2>/dev/null; }
 ready_or_dead() { ready || ! alive; }
 
