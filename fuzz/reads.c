@@ -45,11 +45,13 @@ static void recv_all(stream_t *s)
 {
     conn_span_t got;
     expect_t want;
-    int rc = conn_recv_all(&s->c, stream_deadline(s), &got);
+    int rc;
 
     if (!model_closed(s, &want))
         expect_set(&want, s->eof ? ERR_OK : ERR_TIMEOUT, s->avail, s->alen,
                    s->alen);
+    rc = conn_recv_all(&s->c, stream_deadline(s, want.rc == ERR_TIMEOUT),
+                       &got);
     stream_settle(s, "recv_all", rc, &got, &want);
 }
 
@@ -59,7 +61,8 @@ static void recv_any(stream_t *s, size_t max)
 {
     conn_span_t got;
     expect_t want;
-    int rc = conn_recv_any(&s->c, max, stream_deadline(s), &got);
+    int rc = conn_recv_any(&s->c, max,
+                           stream_deadline(s, s->alen == 0 && !s->eof), &got);
 
     if (!model_closed(s, &want)) {
         if (s->alen == 0) {

@@ -224,13 +224,14 @@ static void recv_until(stream_t *s, iter_t *it, int inclusive, size_t size)
 {
     conn_span_t got;
     expect_t want;
-    int found = -1, want_found = 0;
-    int rc = conn_recv_until(&s->c, it->m, &it->at, inclusive, size,
-                             stream_deadline(s), &got, &found);
+    int found = -1, want_found = 0, rc;
 
     if (!model_closed(s, &want))
         want_found = model_until(s, it->pat, it->plen, inclusive, size,
                                  &want);
+    rc = conn_recv_until(&s->c, it->m, &it->at, inclusive, size,
+                         stream_deadline(s, want.rc == ERR_TIMEOUT), &got,
+                         &found);
     stream_check(found == want_found, "recv_until: found");
     stream_settle(s, "recv_until", rc, &got, &want);
 }

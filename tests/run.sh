@@ -24,9 +24,11 @@ run_suite() {
     name=$1
     shift
     echo "=== $name"
+    t0=$(date +%s)
     "$@" >"$log" 2>&1
     rc=$?
     cat "$log"
+    echo "# $name: $(($(date +%s) - t0)) s"
     line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
     p=0
     f=0
