@@ -87,7 +87,7 @@ deps:
 # the sub-make sees the interpreters that deps may just have installed
 test: deps
 	@$(MAKE) --no-print-directory all-luas peer test-c
-	@LUAS="$$($(MAKE) -s --no-print-directory print-luas)" sh tests/run.sh
+	@LUAS="$$($(MAKE) -s --no-print-directory print-luas)" bash tests/run.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory module

@@ -181,7 +181,7 @@ describe("plain-Lua ngx sleep", function()
         assert.truthy(took >= 0.045 and took < 1, "took " .. took)
         t = native.now()
         ngx.sleep(-0.0005) -- 0 ms, as ngx_lua truncates
-        assert.truthy(native.now() - t < 0.5)
+        assert.truthy(native.now() - t < 5)
     end)
 
     -- Found: sleep(1e300) returned at once (its milliseconds, cast to an

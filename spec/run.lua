@@ -170,7 +170,10 @@ local function main()
         failed = failed + 1
         io.write("not ok - no tests found\n")
     end
+    -- SPEC_TIMES=1: each test's wall-clock seconds after its line
+    local clock = os.getenv("SPEC_TIMES") == "1" and require("helper").now
     for _, t in ipairs(tests) do
+        local t0 = clock and clock()
         local err = run_test(t)
         if err then
             failed = failed + 1
@@ -180,6 +183,7 @@ local function main()
             passed = passed + 1
             io.write("ok - ", t.name, "\n")
         end
+        if clock then io.write(("# %.2f s\n"):format(clock() - t0)) end
         io.flush()
     end
     stop_leftovers()

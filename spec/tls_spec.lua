@@ -1059,10 +1059,11 @@ describe("pooled TLS connections", function()
         pooled(srv, "localhost", true)
         local s = connect(srv)
         assert.returns({1}, s:getreusedtimes())
-        local t0 = native.now()
+        -- a new handshake would send a ClientHello into the server's
+        -- established session, which fails it: the exchange after this
+        -- shows there was none
         local sess = s:sslhandshake(nil, "localhost", true)
         assert.equal("userdata", type(sess))
-        assert.truthy(elapsed_since(t0) < 0.05, "no round trip")
         assert.returns({true}, s:sslhandshake(false, "localhost", true))
         assert.returns({3}, s:send("cd\n"))
         assert.returns({"dc"}, s:receive())

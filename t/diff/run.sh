@@ -54,7 +54,7 @@ stop_pid() { # TERM, wait up to 5 s, then KILL
   local pid=$1 i=0
   kill -0 "$pid" 2>/dev/null || return 0
   kill "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+  while kill -0 "$pid" 2>/dev/null && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
@@ -290,14 +290,33 @@ for file in t/diff/cases/*.lua; do
     continue
   fi
   ref="$tmp/out/$name.nginx"
-  run_nginx_side "$name" "$ref"
+  # every side at once where the peer serves each connection in a process
+  # of its own (build/peer forks per connection); one after the other
+  # against s_server, which serves one connection at a time, and where the
+  # peer records what it received into one file
+  together=1
+  case "$mode:$script" in tls:* | *record:*) together=0 ;; esac
+  sides=()
+  if [ $together = 1 ]; then
+    run_nginx_side "$name" "$ref" &
+    sides+=($!)
+  else
+    run_nginx_side "$name" "$ref"
+  fi
   for i in $interps; do
     got="$tmp/out/$name.$i"
     if [ "$i" = nginx ]; then
       run_nginx_side "$name" "$got"
+    elif [ $together = 1 ]; then
+      run_native_side "$i" "$name" "$got" &
+      sides+=($!)
     else
       run_native_side "$i" "$name" "$got"
     fi
+  done
+  for pid in "${sides[@]}"; do wait "$pid" || true; done
+  for i in $interps; do
+    got="$tmp/out/$name.$i"
     if cmp -s "$ref" "$got"; then
       report ok "$name" "$i" "$ref" "$got"
     else
