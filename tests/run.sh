@@ -12,8 +12,8 @@
 #   JOBS=n: how many suites run at once (default 2). Most suites spend
 #   their time waiting on timeouts and peers, the instrumented ones
 #   (valgrind, ASan, GC stress, fuzz) on one CPU each; every suite is
-#   written to pass on a busy machine. Output stays in the order below,
-#   each suite's as one block, whatever order they finish in.
+#   written to pass on a busy machine. Each suite's output is printed as
+#   one block when it ends, with its duration.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -171,31 +171,46 @@ report() {
 order=$(for i in "${!names[@]}"; do echo "${weights[$i]} $i"; done |
         sort -k1,1nr -k2,2n -s | cut -d' ' -f2)
 
-running=0
-next_report=0
-total=${#names[@]}
-flush() { # reports, in list order, every job up to the first unfinished one
-    while [ "$next_report" -lt "$total" ] && [ -f "$dir/$next_report.rc" ]; do
-        report "$next_report"
-        pids[$next_report]=""
-        next_report=$((next_report + 1))
+# reports every job that ended since the last call, in the order they ended
+reported=()
+flush() {
+    local j
+    for j in "${!names[@]}"; do
+        # a job killed before it could write its status counts as failed
+        if [ -n "${pids[$j]:-}" ] && [ ! -f "$dir/$j.rc" ] &&
+           ! kill -0 "${pids[$j]}" 2>/dev/null; then
+            echo "# the job was killed" >>"$dir/$j.log"
+            echo "?" >"$dir/$j.secs"
+            echo 1 >"$dir/$j.rc"
+        fi
+        if [ -z "${reported[$j]:-}" ] && [ -f "$dir/$j.rc" ]; then
+            report "$j"
+            reported[$j]=1
+            pids[$j]=""
+        fi
     done
 }
+running=0
 for i in $order; do
     while [ "$running" -ge "$JOBS" ]; do
         wait -n 2>/dev/null
+        flush
         running=0
         for j in "${!pids[@]}"; do
-            [ -n "${pids[$j]}" ] && [ ! -f "$dir/$j.rc" ] && running=$((running + 1))
+            [ -n "${pids[$j]}" ] && running=$((running + 1))
         done
-        flush
     done
     start "$i"
     running=$((running + 1))
 done
-wait
-flush
-
+while [ "$running" -gt 0 ]; do
+    wait -n 2>/dev/null
+    flush
+    running=0
+    for j in "${!pids[@]}"; do
+        [ -n "${pids[$j]}" ] && running=$((running + 1))
+    done
+done
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -163,9 +163,10 @@ static int past_deadline(conn_t *c, io_ms deadline)
 /* One read into the buffer, of at least `want` bytes of room and at most
  * `most` bytes, and never past the buffer's max: a call that needs more
  * than max bytes buffered fails with ERR_TOO_LARGE. */
-static int fill(conn_t *c, size_t want, size_t most, io_ms deadline)
+static int fill(conn_t *c, size_t want, size_t most, io_ms *lazy)
 {
     size_t got, len = rbuf_len(&c->rb), space;
+    io_ms deadline = io_deadline_fix(lazy);
     int rc;
 
     if (len >= c->rb.max)
@@ -236,7 +237,7 @@ int conn_recv_size(conn_t *c, size_t n, io_ms deadline, conn_span_t *out)
         /* and no read brings more than one chunk past the size (SPEC 7) */
         size_t most = need > SIZE_MAX - c->rb.chunk ? SIZE_MAX
                                                     : need + c->rb.chunk;
-        rc = fill(c, need < room ? need : room, most, deadline);
+        rc = fill(c, need < room ? need : room, most, &deadline);
         if (rc != ERR_OK)
             return partial(c, rc, out);
     }
@@ -254,7 +255,7 @@ int conn_recv_line(conn_t *c, io_ms deadline, conn_span_t *out)
         return rc;
     while ((nl = rbuf_find_line(&c->rb, scanned)) < 0) {
         scanned = rbuf_len(&c->rb);
-        rc = fill(c, c->rb.chunk, SIZE_MAX, deadline);
+        rc = fill(c, c->rb.chunk, SIZE_MAX, &deadline);
         if (rc != ERR_OK) {
             size_t n = rbuf_len(&c->rb);
             span_set(out, rbuf_ptr(&c->rb), rbuf_strip_cr(&c->rb, n), n);
@@ -274,7 +275,7 @@ int conn_recv_all(conn_t *c, io_ms deadline, conn_span_t *out)
     for (;;) {
         size_t len = rbuf_len(&c->rb);
         rc = fill(c, len > c->rb.chunk ? len : c->rb.chunk, SIZE_MAX,
-                  deadline);
+                  &deadline);
         if (rc == ERR_CLOSED)
             break;
         if (rc != ERR_OK)
@@ -294,7 +295,7 @@ int conn_recv_any(conn_t *c, size_t max, io_ms deadline, conn_span_t *out)
     if (rc != ERR_OK)
         return rc;
     if (rbuf_len(&c->rb) == 0) {
-        rc = fill(c, c->rb.chunk, SIZE_MAX, deadline);
+        rc = fill(c, c->rb.chunk, SIZE_MAX, &deadline);
         if (rc != ERR_OK)
             return partial(c, rc, out);
     }
@@ -341,7 +342,7 @@ int conn_recv_until(conn_t *c, const until_t *m, conn_until_t *u,
             return ERR_OK;
         }
         rc = fill(c, len > c->rb.chunk ? len : c->rb.chunk, SIZE_MAX,
-                  deadline);
+                  &deadline);
         if (rc != ERR_OK) {
             /* a partial match that fills the whole buffer (a pattern
              * longer than max_buffer) would fail every call to come:

@@ -68,6 +68,7 @@ int conn_starttls(conn_t *c, tls_ctx_t *ctx, const tls_hs_t *hs,
  * open is closed first. */
 int conn_connect(conn_t *c, const char *host, int port, io_ms deadline);
 
+/* Sends all n bytes or fails; the deadline may be lazy (io.h). */
 int conn_send(conn_t *c, const char *p, size_t n, io_ms deadline,
               size_t *sent);
 
@@ -83,10 +84,11 @@ char *conn_scratch(conn_t *c, size_t n);
  * (read_done), as a send error ends the write side.
  *
  * The deadline bounds the whole call whatever the peer does: it is checked
- * before every read but the call's first (the caller has just computed
- * it), so that a peer sending faster than we read, which never makes a
- * read wait, cannot hold the call past it. A call served from the buffer
- * reads neither the socket nor the clock. */
+ * before every read but the call's first (it was fixed just before), so
+ * that a peer sending faster than we read, which never makes a read wait,
+ * cannot hold the call past it. It may be lazy (io_deadline_lazy): fixed
+ * at the call's first read, so that a call served from the buffer reads
+ * neither the socket nor the clock. */
 int conn_recv_size(conn_t *c, size_t n, io_ms deadline, conn_span_t *out);
 int conn_recv_line(conn_t *c, io_ms deadline, conn_span_t *out);
 int conn_recv_all(conn_t *c, io_ms deadline, conn_span_t *out);

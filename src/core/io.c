@@ -136,7 +136,7 @@ int io_send_all(int fd, const char *p, size_t len, io_ms deadline,
             done += (size_t)n;
             /* a peer that reads as fast as we write never makes us wait,
              * where the deadline is checked otherwise */
-            if (done < len && io_now() >= deadline) {
+            if (done < len && io_deadline_passed(&deadline)) {
                 rc = ERR_TIMEOUT;
                 break;
             }
@@ -145,7 +145,7 @@ int io_send_all(int fd, const char *p, size_t len, io_ms deadline,
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            rc = io_wait(fd, 1, deadline);
+            rc = io_wait(fd, 1, io_deadline_fix(&deadline));
             if (rc != ERR_OK)
                 break;
             continue;

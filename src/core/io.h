@@ -14,6 +14,33 @@ typedef long long io_ms;
 io_ms io_now(void);
 io_ms io_deadline(long timeout_ms);
 
+/* A deadline not fixed yet: `timeout_ms` from the moment a read first
+ * needs the clock. A receive served from what is buffered never reads the
+ * clock; conn.c fixes it (io_deadline_fix) before its first syscall. Only
+ * conn_recv_*, conn_send, io_send_all and tls_write_all take one (a send
+ * that goes out in one syscall reads no clock either); everything else
+ * wants a fixed deadline. */
+static inline io_ms io_deadline_lazy(long timeout_ms)
+{
+    return -(io_ms)timeout_ms - 1;
+}
+
+static inline io_ms io_deadline_fix(io_ms *deadline)
+{
+    if (*deadline < 0)
+        *deadline = io_now() + (-*deadline - 1);
+    return *deadline;
+}
+
+/* Whether the deadline has passed, fixing a lazy one: one clock read. */
+static inline int io_deadline_passed(io_ms *deadline)
+{
+    io_ms now = io_now();
+    if (*deadline < 0)
+        *deadline = now + (-*deadline - 1);
+    return now >= *deadline;
+}
+
 /* The time left until the deadline as a poll() timeout: 0 once it passed,
  * never past INT_MAX (a longer wait polls again), never negative (which
  * would wait forever). */

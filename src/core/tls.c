@@ -842,7 +842,7 @@ int tls_write_all(SSL *ssl, int fd, const char *p, size_t n, io_ms deadline,
             /* (a record at a time: a peer that reads as fast as we write
              * never makes us wait, where the deadline is checked
              * otherwise) */
-            if (done < n && io_now() >= deadline) {
+            if (done < n && io_deadline_passed(&deadline)) {
                 *sent = done;
                 return ERR_TIMEOUT;
             }
@@ -850,9 +850,9 @@ int tls_write_all(SSL *ssl, int fd, const char *p, size_t n, io_ms deadline,
         }
         e = SSL_get_error(ssl, r);
         if (e == SSL_ERROR_WANT_WRITE)
-            rc = io_wait(fd, 1, deadline);
+            rc = io_wait(fd, 1, io_deadline_fix(&deadline));
         else if (e == SSL_ERROR_WANT_READ)
-            rc = io_wait(fd, 0, deadline);
+            rc = io_wait(fd, 0, io_deadline_fix(&deadline));
         else
             rc = io_failure(ssl, r);
         if (rc == ERR_CLOSED)

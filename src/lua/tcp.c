@@ -568,7 +568,7 @@ static int tcp_send(lua_State *L)
         return 1;
     }
     rc = conn_send(&t->c, p.data, p.len,
-                   io_deadline(tcp_effective(t->send_timeout)), &sent);
+                   io_deadline_lazy(tcp_effective(t->send_timeout)), &sent);
     if (rc == ERR_OK) {
         lua_pushinteger(L, (lua_Integer)sent);
     } else {
@@ -653,7 +653,7 @@ static int tcp_receive(lua_State *L)
     t = tcp_check(L);
     if (!connected(t) || t->c.read_done)
         return push_closed(L);
-    deadline = io_deadline(tcp_effective(t->read_timeout));
+    deadline = io_deadline_lazy(tcp_effective(t->read_timeout));
 
     /* "*l" first: the common case must not pay for number parsing */
     if (n == 1) {
@@ -703,7 +703,7 @@ static int tcp_receiveany(lua_State *L)
     if (max <= 0)
         return luaL_argerror(L, 2, "bad max argument");
     rc = conn_recv_any(&t->c, (size_t)max,
-                       io_deadline(tcp_effective(t->read_timeout)), &span);
+                       io_deadline_lazy(tcp_effective(t->read_timeout)), &span);
     return push_read(L, t, rc, &span);
 }
 
@@ -748,7 +748,7 @@ static int tcp_until_iter(lua_State *L)
         return 3;
     }
     rc = conn_recv_until(&t->c, u->m, &u->at, u->inclusive, (size_t)size,
-                         io_deadline(tcp_effective(t->read_timeout)), &span,
+                         io_deadline_lazy(tcp_effective(t->read_timeout)), &span,
                          &found);
     if (rc == ERR_OK && found && size > 0)
         u->ended = 1;
