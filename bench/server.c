@@ -12,7 +12,8 @@
  * each:
  *
  *   PING      -> "+PONG\r\n"
- *   FLOOD N   -> N bytes of "x", then the connection is closed (W2, W6)
+ *   FLOOD N   -> N bytes of "x" (a counter stamped every 4 KiB), then the
+ *                connection is closed (W2, W6)
  *   LINES N   -> N lines of LINE_LEN bytes, "xxxxxxxxxxxxxx\r\n" (14 x's and
  *                CRLF), then the connection is closed (W3)
  *   UNTIL N   -> N bytes of text (lines of BODY_LINE_LEN bytes: 62 printable
@@ -112,7 +113,7 @@ static int parse_count(const char *text, size_t len, unsigned long long max,
 
 /* A chunk of STREAM_CHUNK bytes of `unit` repeated (its length divides
  * STREAM_CHUNK), made on first use. */
-static const char *chunk_of(char *chunk, const char *unit, size_t len)
+static char *chunk_of(char *chunk, const char *unit, size_t len)
 {
     size_t i;
 
@@ -141,17 +142,28 @@ static int send_blocking(int fd, const char *p, size_t n)
 /* FLOOD, LINES and UNTIL: the connection turns blocking (with a send
  * timeout) and gets `n` bytes of `chunk` repeated, then `tail`; always -1:
  * the connection is closed after them. */
-static int stream(client_t *c, const char *chunk, unsigned long long n,
-                  const char *tail)
+static int stream(client_t *c, char *chunk, unsigned long long n,
+                  const char *tail, int stamped)
 {
     struct timeval tv = {10, 0};
     int fl = fcntl(c->fd, F_GETFL);
+    unsigned long long count = 0;
 
     if (fl < 0 || fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK) < 0 ||
         setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0)
         return -1;
     while (n > 0) {
-        size_t want = n < STREAM_CHUNK ? (size_t)n : STREAM_CHUNK;
+        size_t want = n < STREAM_CHUNK ? (size_t)n : STREAM_CHUNK, i;
+        /* FLOOD: 16 hex digits of a counter every 4 KiB, so that no two
+         * receives of the stream are equal strings. Lua 5.1 and LuaJIT
+         * intern every string: a stream of one repeated byte lets them
+         * find each 64 KiB receive already made and skip its copy, which
+         * Lua 5.2+ (long strings are not interned) cannot. */
+        for (i = 0; stamped && i + 16 <= want; i += 4096) {
+            char hex[17];
+            snprintf(hex, sizeof hex, "%016llx", count++);
+            memcpy(chunk + i, hex, 16);
+        }
         if (send_blocking(c->fd, chunk, want) < 0)
             return -1;
         n -= want;
@@ -176,19 +188,19 @@ static int serve_line(client_t *c, const char *line, size_t len)
     if (len > 6 && memcmp(line, "FLOOD ", 6) == 0) {
         if (parse_count(line + 6, len - 6, STREAM_MAX, &n) < 0)
             return -1;
-        return stream(c, chunk_of(flood_chunk, "x", 1), n, NULL);
+        return stream(c, chunk_of(flood_chunk, "x", 1), n, NULL, 1);
     }
     if (len > 6 && memcmp(line, "LINES ", 6) == 0) {
         if (parse_count(line + 6, len - 6, STREAM_MAX / LINE_LEN, &n) < 0)
             return -1;
         return stream(c, chunk_of(lines_chunk, LINE, LINE_LEN), n * LINE_LEN,
-                      NULL);
+                      NULL, 0);
     }
     if (len > 6 && memcmp(line, "UNTIL ", 6) == 0) {
         if (parse_count(line + 6, len - 6, STREAM_MAX, &n) < 0)
             return -1;
         return stream(c, chunk_of(body_chunk, BODY_LINE, BODY_LINE_LEN), n,
-                      BOUNDARY);
+                      BOUNDARY, 0);
     }
     return send_all(c->fd, unknown, sizeof unknown - 1);
 }
