@@ -38,6 +38,7 @@ build = {
   install = {
     lua = {
       ["resty.luasocket"] = "lib/resty/luasocket.lua",
+      ["resty.luasocket.fast"] = "lib/resty/luasocket/fast.lua",
       ["resty.luasocket.load"] = "lib/resty/luasocket/load.lua",
       ["resty.luasocket.ngx"] = "lib/resty/luasocket/ngx.lua",
       ["resty.luasocket.ngx.args"] = "lib/resty/luasocket/ngx/args.lua",

@@ -190,27 +190,23 @@ flush() {
         fi
     done
 }
+# waits for a job to end, reports it, counts the jobs still running
 running=0
-for i in $order; do
-    while [ "$running" -ge "$JOBS" ]; do
-        wait -n 2>/dev/null
-        flush
-        running=0
-        for j in "${!pids[@]}"; do
-            [ -n "${pids[$j]}" ] && running=$((running + 1))
-        done
-    done
-    start "$i"
-    running=$((running + 1))
-done
-while [ "$running" -gt 0 ]; do
+wait_one() {
+    local j
     wait -n 2>/dev/null
     flush
     running=0
     for j in "${!pids[@]}"; do
         [ -n "${pids[$j]}" ] && running=$((running + 1))
     done
+}
+for i in $order; do
+    while [ "$running" -ge "$JOBS" ]; do wait_one; done
+    start "$i"
+    running=$((running + 1))
 done
+while [ "$running" -gt 0 ]; do wait_one; done
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

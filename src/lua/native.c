@@ -156,6 +156,29 @@ static void pin_library(void)
 #endif
 }
 
+/* Under LuaJIT, resty.luasocket.fast replaces receive and send with
+ * their FFI path (tcp_ffi.c); it returns nil elsewhere. A missing or
+ * failing file leaves tcp.c's methods: never an error. native.fast_path
+ * says which. The module table is at the top of the stack. */
+static void install_fast_path(lua_State *L)
+{
+    int top = lua_gettop(L), on = 0;
+
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "resty.luasocket.fast");
+    if (lua_pcall(L, 1, 1, 0) == 0 && lua_isfunction(L, -1)) {
+        luaL_getmetatable(L, TCP_MT);
+        lua_getfield(L, -1, "__index");
+        lua_pushvalue(L, -2);
+        tcp_ffi_push(L);
+        lua_remove(L, -4); /* the metatable's first copy */
+        on = lua_pcall(L, 3, 1, 0) == 0 && lua_toboolean(L, -1);
+    }
+    lua_settop(L, top);
+    lua_pushboolean(L, on);
+    lua_setfield(L, -2, "fast_path");
+}
+
 __attribute__((visibility("default")))
 int luaopen_resty_luasocket_native(lua_State *L);
 
@@ -180,5 +203,6 @@ int luaopen_resty_luasocket_native(lua_State *L)
     lua_setfield(L, -2, "codec");
     bitop_open(L);
     lua_setfield(L, -2, "bit");
+    install_fast_path(L);
     return 1;
 }

@@ -70,7 +70,7 @@ long tcp_effective(long ms)
     return ms > 0 ? ms : DEFAULT_TIMEOUT_MS;
 }
 
-static int connected(const tcp_t *t)
+int tcp_connected(const tcp_t *t)
 {
     return t->c.fd >= 0;
 }
@@ -553,7 +553,7 @@ static int tcp_send(lua_State *L)
         return luaL_error(L, "expecting 2 arguments (including the object), "
                           "but got %d", n);
     t = tcp_check(L);
-    if (!connected(t) || t->c.write_done)
+    if (!tcp_connected(t) || t->c.write_done)
         return push_closed(L);
     payload_check(L, 2, &p);
     if (p.data == NULL) {
@@ -613,7 +613,7 @@ static int push_span(lua_State *L, const conn_span_t *span)
  * Data or partial data that does not fit in memory is nil, "no memory",
  * "": those bytes are lost, and the read side ends, as after any error
  * but a timeout. */
-static int push_read(lua_State *L, tcp_t *t, int rc, conn_span_t *span)
+int tcp_push_read(lua_State *L, tcp_t *t, int rc, conn_span_t *span)
 {
     int nret = rc == ERR_OK ? 1 : 3;
 
@@ -651,7 +651,7 @@ static int tcp_receive(lua_State *L)
         return luaL_error(L, "expecting 1 or 2 arguments "
                           "(including the object), but got %d", n);
     t = tcp_check(L);
-    if (!connected(t) || t->c.read_done)
+    if (!tcp_connected(t) || t->c.read_done)
         return push_closed(L);
     deadline = io_deadline_lazy(tcp_effective(t->read_timeout));
 
@@ -681,7 +681,7 @@ static int tcp_receive(lua_State *L)
     } else {
         return luaL_argerror(L, 2, "bad pattern argument");
     }
-    return push_read(L, t, rc, &span);
+    return tcp_push_read(L, t, rc, &span);
 }
 
 static int tcp_receiveany(lua_State *L)
@@ -695,7 +695,7 @@ static int tcp_receiveany(lua_State *L)
         return luaL_error(L, "expecting 2 arguments "
                           "(including the object), but got %d", n);
     t = tcp_check(L);
-    if (!connected(t) || t->c.read_done)
+    if (!tcp_connected(t) || t->c.read_done)
         return push_closed(L);
     if (!compat_isnumber(L, 2))
         return luaL_argerror(L, 2, "bad max argument");
@@ -704,7 +704,7 @@ static int tcp_receiveany(lua_State *L)
         return luaL_argerror(L, 2, "bad max argument");
     rc = conn_recv_any(&t->c, (size_t)max,
                        io_deadline_lazy(tcp_effective(t->read_timeout)), &span);
-    return push_read(L, t, rc, &span);
+    return tcp_push_read(L, t, rc, &span);
 }
 
 /* ---- receiveuntil ------------------------------------------------------ */
@@ -738,7 +738,7 @@ static int tcp_until_iter(lua_State *L)
             size = 0;
     }
     /* a finalizer may bring back an iterator whose matcher __gc freed */
-    if (!connected(t) || t->c.read_done || u->m == NULL)
+    if (!tcp_connected(t) || t->c.read_done || u->m == NULL)
         return push_closed(L);
     if (u->ended) {
         u->ended = 0;
@@ -752,7 +752,7 @@ static int tcp_until_iter(lua_State *L)
                          &found);
     if (rc == ERR_OK && found && size > 0)
         u->ended = 1;
-    return push_read(L, t, rc, &span);
+    return tcp_push_read(L, t, rc, &span);
 }
 
 static int tcp_receiveuntil(lua_State *L)
@@ -809,7 +809,7 @@ static int tcp_close(lua_State *L)
         return luaL_error(L, "expecting 1 argument "
                           "(including the object) but seen %d", n);
     t = tcp_check(L);
-    if (!connected(t) || (t->c.read_done && t->c.write_done))
+    if (!tcp_connected(t) || (t->c.read_done && t->c.write_done))
         return push_closed(L);
     tcp_release(t);
     lua_pushinteger(L, 1);
@@ -913,7 +913,7 @@ static int tcp_getreusedtimes(lua_State *L)
         return luaL_error(L, "expecting 1 argument "
                           "(including the object), but got %d", n);
     t = tcp_check(L);
-    if (!connected(t) || (t->c.read_done && t->c.write_done))
+    if (!tcp_connected(t) || (t->c.read_done && t->c.write_done))
         return push_closed(L);
     lua_pushinteger(L, t->reused);
     return 1;
@@ -1063,7 +1063,7 @@ static int tcp_setoption(lua_State *L)
     lua_settop(L, 3);
     if (!check_option(L, t, 1, &level, &opt))
         return 2;
-    if (!connected(t))
+    if (!tcp_connected(t))
         return push_closed(L);
     rc = io_setopt_int(t->c.fd, level, opt, option_value(L, 3));
     if (rc != ERR_OK) {
@@ -1084,7 +1084,7 @@ static int tcp_getoption(lua_State *L)
     lua_settop(L, 2);
     if (!check_option(L, t, 0, &level, &opt))
         return 2;
-    if (!connected(t))
+    if (!tcp_connected(t))
         return push_closed(L);
     if (getsockopt(t->c.fd, level, opt, &val, &len) < 0) {
         lua_pushnil(L);
@@ -1098,7 +1098,7 @@ static int tcp_getoption(lua_State *L)
 static int tcp_getfd(lua_State *L)
 {
     tcp_t *t = tcp_check(L);
-    if (!connected(t))
+    if (!tcp_connected(t))
         return push_closed(L);
     lua_pushinteger(L, t->c.fd);
     return 1;
@@ -1107,7 +1107,7 @@ static int tcp_getfd(lua_State *L)
 static int tcp_tostring(lua_State *L)
 {
     tcp_t *t = tcp_check(L);
-    if (connected(t))
+    if (tcp_connected(t))
         lua_pushfstring(L, "tcp{%s}: %p", t->c.peer, (void *)t);
     else
         lua_pushfstring(L, "tcp{closed}: %p", (void *)t);

@@ -28,7 +28,22 @@ typedef struct {
      * some ("" when it did not): the returned error stays ngx_lua's, this
      * is for logs (getsslerror) */
     char ssl_error[256];
+    /* the outcome of an FFI receive or send that tcp_ffi.c hands to its
+     * C finisher: the status and the span (receive) or bytes sent */
+    int ffi_rc;
+    conn_span_t ffi_span;
+    size_t ffi_sent;
 } tcp_t;
+
+/* Whether the socket holds a connection. */
+int tcp_connected(const tcp_t *t);
+/* Pushes a read's outcome as ngx_lua does (the data, or nil, err, partial),
+ * consumes the span and calls the clock hook when the read waited;
+ * returns the number of values pushed. */
+int tcp_push_read(lua_State *L, tcp_t *t, int rc, conn_span_t *span);
+/* The entry points of the LuaJIT FFI path (tcp_ffi.c), as a light
+ * userdata, and the C function that ends a read or send it left over. */
+void tcp_ffi_push(lua_State *L);
 
 /* Registers the socket's metatables in the registry. */
 void tcp_open(lua_State *L);

@@ -1,0 +1,99 @@
+-- The LuaJIT FFI path of the native socket's receive and send (the C side
+-- is src/lua/tcp_ffi.c). The native module requires this file when it
+-- loads; under LuaJIT with the FFI it returns the installer, elsewhere nil
+-- and the methods stay tcp.c's.
+--
+-- Only well-formed calls take the FFI path: receive() / receive("*l") /
+-- receive("*a") / receive(n) with an integer n >= 1, and send(s) of a
+-- non-empty string, on a native socket. Anything else, and every outcome
+-- but plain success, goes through tcp.c's code, so that errors, logging
+-- and partial data have one implementation.
+--
+-- LRLS_NO_FFI=1 in the environment keeps tcp.c's methods (for comparing
+-- the two paths).
+
+if type(jit) ~= "table" or os.getenv("LRLS_NO_FFI") == "1" then
+    return nil
+end
+local ok, ffi = pcall(require, "ffi")
+if not ok then
+    return nil
+end
+
+local getmetatable, select, type, tonumber = getmetatable, select, type, tonumber
+local ffi_string, ffi_cast, ffi_new = ffi.string, ffi.cast, ffi.new
+
+if not pcall(ffi.typeof, "lrls_tcp_ffi_api_t") then
+    ffi.cdef [[
+typedef struct {
+    int (*receive)(void *ud, int kind, double size, const char **p, size_t *n);
+    void (*release)(void *ud);
+    int (*send)(void *ud, const char *p, size_t n, size_t *sent);
+} lrls_tcp_ffi_api_t;
+]]
+end
+
+local DONE, FINISH = 0, 1
+local LINE, ALL, SIZE = 0, 1, 2
+local SIZE_MAX = 2 ^ 31 - 1 -- larger sizes take tcp.c's path
+
+-- methods: the socket's method table; mt: its metatable; parts: the C side
+return function(methods, mt, parts)
+    local api = ffi_cast("const lrls_tcp_ffi_api_t *", parts.api)
+    local c_receive, c_send = methods.receive, methods.send
+    local finish_receive, finish_send = parts.finish_receive, parts.finish_send
+    -- out-parameters: read right after the call, before anything can run
+    local out_p = ffi_new("const char *[1]")
+    local out_n = ffi_new("size_t[1]")
+
+    -- every way out to tcp.c is a tail call with the arguments as given,
+    -- so that its errors name the caller's line and count the arguments
+    -- the caller passed
+    methods.receive = function(...)
+        local n = select("#", ...)
+        local self, pat = ...
+        local kind, size = LINE, 0
+        if n == 2 then
+            if pat == "*l" then
+                kind = LINE
+            elseif pat == "*a" then
+                kind = ALL
+            elseif type(pat) == "number" and pat >= 1 and pat <= SIZE_MAX
+                   and pat % 1 == 0 then
+                kind, size = SIZE, pat
+            else
+                return c_receive(...)
+            end
+        elseif n ~= 1 then
+            return c_receive(...)
+        end
+        if getmetatable(self) ~= mt then
+            return c_receive(...)
+        end
+        local st = api.receive(self, kind, size, out_p, out_n)
+        if st == DONE then
+            local s = ffi_string(out_p[0], out_n[0])
+            api.release(self)
+            return s
+        elseif st == FINISH then
+            return finish_receive(self)
+        end
+        return c_receive(...)
+    end
+
+    methods.send = function(...)
+        if select("#", ...) == 2 then
+            local self, data = ...
+            if type(data) == "string" and getmetatable(self) == mt then
+                local st = api.send(self, data, #data, out_n)
+                if st == DONE then
+                    return tonumber(out_n[0])
+                elseif st == FINISH then
+                    return finish_send(self)
+                end
+            end
+        end
+        return c_send(...)
+    end
+    return true
+end

@@ -1,0 +1,69 @@
+-- The LuaJIT FFI path of receive and send (src/lua/tcp_ffi.c,
+-- lib/resty/luasocket/fast.lua): installed under LuaJIT only, and the
+-- loops that use it compile. Its behaviour is the rest of the suite's and
+-- t/diff's: both run through it under LuaJIT.
+
+local native = require "resty.luasocket.native"
+local helper = require "helper"
+
+local LINES = 3000
+
+-- runs f with a trace listener and checks the traces it made: a loop
+-- compiled whole ("loop"), none cut short by a call the JIT cannot compile
+-- such as a lua_CFunction ("stitch"), none aborted
+local function compiles(f)
+    local made, aborts = {}, {}
+    local traceinfo = require("jit.util").traceinfo
+    local function listen(what, tr, _, _, otr, oex)
+        if what == "stop" then
+            local info = traceinfo(tr)
+            made[info.linktype] = (made[info.linktype] or 0) + 1
+        elseif what == "abort" then
+            aborts[#aborts + 1] = tostring(otr) .. " " .. tostring(oex)
+        end
+    end
+    jit.flush()
+    jit.attach(listen, "trace")
+    local ok, err = pcall(f)
+    jit.attach(listen)
+    assert(ok, err)
+    assert.truthy((made.loop or 0) >= 1, "no loop compiled")
+    assert.is_nil(made.stitch, "stitched traces")
+    assert.equal(0, #aborts, table.concat(aborts, "; "))
+end
+
+describe("the LuaJIT FFI path", function()
+    if type(jit) ~= "table" or os.getenv("LRLS_NO_FFI") == "1" then
+        it("is not installed outside LuaJIT, nor with LRLS_NO_FFI=1", function()
+            assert.equal(false, native.fast_path)
+        end)
+        return
+    end
+
+    it("is installed", function()
+        assert.equal(true, native.fast_path)
+    end)
+
+    it("a send and receive('*l') loop compiles whole: no trace stitched or aborted", function()
+        local s = helper.connected("echo")
+        compiles(function()
+            for i = 1, LINES do
+                assert(s:send("line " .. i % 10 .. "\n") == 7)
+                local l, err = s:receive()
+                assert(l == "line " .. i % 10, err)
+            end
+        end)
+        s:close()
+    end)
+
+    it("so does a receive(n) loop", function()
+        local s = helper.connected("echo")
+        compiles(function()
+            for _ = 1, LINES do
+                assert(s:send("abcd") == 4)
+                assert(s:receive(4) == "abcd")
+            end
+        end)
+        s:close()
+    end)
+end)

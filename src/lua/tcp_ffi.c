@@ -1,0 +1,125 @@
+/* The native socket's hottest methods for LuaJIT's FFI: receive and send
+ * reach the same core calls as tcp.c's, through calls the JIT compiles
+ * (a lua_CFunction ends the trace that calls it). lib/resty/luasocket/
+ * fast.lua holds the Lua side; luaopen installs it under LuaJIT.
+ *
+ * The split: the FFI side takes only well-formed calls (fast.lua checks
+ * the arguments and that self is a native socket; everything else goes to
+ * tcp.c's methods, which raise ngx_lua's errors). A call here either
+ * completes the common case (data or bytes sent, nothing else to do), or
+ * leaves its outcome in the socket for a C finisher that pushes it as
+ * tcp.c does (errors, logging, big strings made under protection, the
+ * clock hook), or declines before doing anything. One implementation of
+ * every outcome: the finishers are tcp.c's own code. */
+#include "lua/tcp.h"
+#include "lua/errlog.h"
+
+#include "core/conn.h"
+#include "core/err.h"
+
+#include <lauxlib.h>
+
+/* what an FFI call tells fast.lua */
+enum {
+    FFI_DONE = 0,    /* the result is in *p, *n (receive) or *sent */
+    FFI_FINISH = 1,  /* call the finisher: the outcome waits in the socket */
+    FFI_CLASSIC = 2  /* nothing done: call the tcp.c method */
+};
+
+/* Strings from this size on are made by the finisher, under protection
+ * (tcp.c's push_span): ffi.string would raise where ngx_lua returns
+ * nil, "no memory". */
+#define FFI_STRING_MAX (64 * 1024)
+
+typedef struct {
+    int (*receive)(void *ud, int kind, double size, const char **p,
+                   size_t *n);
+    void (*release)(void *ud);
+    int (*send)(void *ud, const char *p, size_t n, size_t *sent);
+} tcp_ffi_api_t;
+
+/* kind: 0 a line, 1 everything, 2 `size` bytes (an integer >= 1) */
+static int ffi_receive(void *ud, int kind, double size, const char **p,
+                       size_t *n)
+{
+    tcp_t *t = ud;
+    io_ms deadline;
+    int rc;
+
+    if (!tcp_connected(t) || t->c.read_done)
+        return FFI_CLASSIC;
+    deadline = io_deadline_lazy(tcp_effective(t->read_timeout));
+    if (kind == 0)
+        rc = conn_recv_line(&t->c, deadline, &t->ffi_span);
+    else if (kind == 1)
+        rc = conn_recv_all(&t->c, deadline, &t->ffi_span);
+    else
+        rc = conn_recv_size(&t->c, (size_t)size, deadline, &t->ffi_span);
+    t->ffi_rc = rc;
+    if (rc != ERR_OK || t->ffi_span.n >= FFI_STRING_MAX
+        || (t->c.did_read && *t->hooked))
+        return FFI_FINISH;
+    t->c.did_read = 0;
+    *p = t->ffi_span.p != NULL ? t->ffi_span.p : "";
+    *n = t->ffi_span.n;
+    return FFI_DONE;
+}
+
+/* After FFI_DONE, once the string is made: the bytes are consumed. */
+static void ffi_release(void *ud)
+{
+    tcp_t *t = ud;
+    conn_release(&t->c, &t->ffi_span);
+}
+
+static int ffi_send(void *ud, const char *p, size_t n, size_t *sent)
+{
+    tcp_t *t = ud;
+    int rc;
+
+    if (!tcp_connected(t) || t->c.write_done || n == 0)
+        return FFI_CLASSIC;
+    rc = conn_send(&t->c, p, n,
+                   io_deadline_lazy(tcp_effective(t->send_timeout)),
+                   &t->ffi_sent);
+    t->ffi_rc = rc;
+    if (rc != ERR_OK || *t->hooked)
+        return FFI_FINISH;
+    *sent = t->ffi_sent;
+    return FFI_DONE;
+}
+
+static const tcp_ffi_api_t tcp_ffi_api = {ffi_receive, ffi_release,
+                                          ffi_send};
+
+static int tcp_ffi_finish_receive(lua_State *L)
+{
+    tcp_t *t = tcp_check(L);
+    return tcp_push_read(L, t, t->ffi_rc, &t->ffi_span);
+}
+
+static int tcp_ffi_finish_send(lua_State *L)
+{
+    tcp_t *t = tcp_check(L);
+    int rc = t->ffi_rc;
+
+    if (rc == ERR_OK) {
+        lua_pushinteger(L, (lua_Integer)t->ffi_sent);
+    } else {
+        errlog_socket(L, "tcp", "send", rc, NULL);
+        tcp_push_error(L, rc);
+    }
+    TCP_AFTER_WAIT(L, t);
+    return rc == ERR_OK ? 1 : 2;
+}
+
+void tcp_ffi_push(lua_State *L)
+{
+    lua_createtable(L, 0, 3);
+    lua_pushlightuserdata(L, (void *)&tcp_ffi_api);
+    lua_setfield(L, -2, "api");
+    lua_pushcfunction(L, tcp_ffi_finish_receive);
+    lua_setfield(L, -2, "finish_receive");
+    lua_pushcfunction(L, tcp_ffi_finish_send);
+    lua_setfield(L, -2, "finish_send");
+}
