@@ -56,6 +56,21 @@ describe("the LuaJIT FFI path", function()
         s:close()
     end)
 
+    it("so does a loop of receiveuntil iterator calls, unsized and sized", function()
+        local s = helper.connected("echo")
+        local read = s:receiveuntil("--", {inclusive = false})
+        compiles(function()
+            for _ = 1, LINES do
+                assert(s:send("abcd--efgh--") == 12)
+                assert(read() == "abcd")
+                assert(read(2) == "ef")
+                assert(read(10) == "gh")
+                assert(read(10) == nil)
+            end
+        end)
+        s:close()
+    end)
+
     it("so does a receive(n) loop", function()
         local s = helper.connected("echo")
         compiles(function()

@@ -73,9 +73,12 @@ for s in $suites; do
         ;;
     asan)
         # ASan under lua5.1 and valgrind under lua5.4: between them both
-        # shapes of the Lua C API that compat.h bridges
-        add 140 "asan: spec under ASan+UBSan (lua5.1)" \
-            make -s --no-print-directory asan SAN_LUA=lua5.1
+        # shapes of the Lua C API that compat.h bridges; ASan under luajit
+        # too, for the FFI path (tcp_ffi.c)
+        for l in lua5.1 luajit; do
+            add 140 "asan: spec under ASan+UBSan ($l)" \
+                make -s --no-print-directory asan SAN_LUA=$l
+        done
         ;;
     valgrind)
         add 400 "valgrind: spec under memcheck (lua5.4)" \

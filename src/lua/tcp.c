@@ -30,13 +30,6 @@
 
 
 /* The iterator state of one receiveuntil() call. */
-typedef struct {
-    until_t *m;
-    conn_until_t at; /* where the search is: no byte is scanned twice */
-    int inclusive;
-    int ended; /* a sized read reached the pattern: next call says nil */
-} tcp_until_t;
-
 #define UNTIL_MT "resty.luasocket.tcp.until"
 
 /* The addresses of these constants are registry keys: the clock hook, and
@@ -753,6 +746,13 @@ static int tcp_until_iter(lua_State *L)
     if (rc == ERR_OK && found && size > 0)
         u->ended = 1;
     return tcp_push_read(L, t, rc, &span);
+}
+
+void tcp_push_until_state(lua_State *L, int idx)
+{
+    if (lua_tocfunction(L, idx) != tcp_until_iter
+        || lua_getupvalue(L, idx, 2) == NULL)
+        lua_pushnil(L);
 }
 
 static int tcp_receiveuntil(lua_State *L)

@@ -45,6 +45,17 @@ int tcp_push_read(lua_State *L, tcp_t *t, int rc, conn_span_t *span);
  * userdata, and the C function that ends a read or send it left over. */
 void tcp_ffi_push(lua_State *L);
 
+/* A receiveuntil iterator's state (the iterator's second upvalue). */
+typedef struct {
+    until_t *m;
+    conn_until_t at; /* where the search is: no byte is scanned twice */
+    int inclusive;
+    int ended; /* a sized read reached the pattern: next call says nil */
+} tcp_until_t;
+/* Pushes the state of the receiveuntil iterator at idx, or nil when the
+ * value there is not one. */
+void tcp_push_until_state(lua_State *L, int idx);
+
 /* Registers the socket's metatables in the registry. */
 void tcp_open(lua_State *L);
 /* Pushes a new, unconnected socket. */

@@ -1,5 +1,5 @@
-/* The native socket's hottest methods for LuaJIT's FFI: receive and send
- * reach the same core calls as tcp.c's, through calls the JIT compiles
+/* The native socket's hottest methods for LuaJIT's FFI: receive, send and
+ * the receiveuntil iterator reach the same core calls as tcp.c's, through calls the JIT compiles
  * (a lua_CFunction ends the trace that calls it). lib/resty/luasocket/
  * fast.lua holds the Lua side; luaopen installs it under LuaJIT.
  *
@@ -23,7 +23,9 @@
 enum {
     FFI_DONE = 0,    /* the result is in *p, *n (receive) or *sent */
     FFI_FINISH = 1,  /* call the finisher: the outcome waits in the socket */
-    FFI_CLASSIC = 2  /* nothing done: call the tcp.c method */
+    FFI_CLASSIC = 2, /* nothing done: call the tcp.c method */
+    FFI_ENDED = 3    /* an iterator after its sized call found the pattern:
+                        nil, nil, nil, as tcp.c's says */
 };
 
 /* Strings from this size on are made by the finisher, under protection
@@ -36,7 +38,11 @@ typedef struct {
                    size_t *n);
     void (*release)(void *ud);
     int (*send)(void *ud, const char *p, size_t n, size_t *sent);
+    int (*until)(void *ud, void *state, double size, const char **p,
+                 size_t *n);
 } tcp_ffi_api_t;
+
+static int ffi_read_done(tcp_t *t, const char **p, size_t *n);
 
 /* kind: 0 a line, 1 everything, 2 `size` bytes (an integer >= 1) */
 static int ffi_receive(void *ud, int kind, double size, const char **p,
@@ -56,13 +62,43 @@ static int ffi_receive(void *ud, int kind, double size, const char **p,
     else
         rc = conn_recv_size(&t->c, (size_t)size, deadline, &t->ffi_span);
     t->ffi_rc = rc;
-    if (rc != ERR_OK || t->ffi_span.n >= FFI_STRING_MAX
+    return ffi_read_done(t, p, n);
+}
+
+/* Ends a read: FFI_DONE with the bytes in *p, *n, or FFI_FINISH. */
+static int ffi_read_done(tcp_t *t, const char **p, size_t *n)
+{
+    if (t->ffi_rc != ERR_OK || t->ffi_span.n >= FFI_STRING_MAX
         || (t->c.did_read && *t->hooked))
         return FFI_FINISH;
     t->c.did_read = 0;
     *p = t->ffi_span.p != NULL ? t->ffi_span.p : "";
     *n = t->ffi_span.n;
     return FFI_DONE;
+}
+
+/* One call of a receiveuntil iterator of this socket; size 0 is unsized.
+ * An iterator whose matcher a finalizer freed is tcp.c's to answer. */
+static int ffi_until(void *ud, void *state, double size, const char **p,
+                     size_t *n)
+{
+    tcp_t *t = ud;
+    tcp_until_t *u = state;
+    int found;
+
+    if (!tcp_connected(t) || t->c.read_done || u->m == NULL)
+        return FFI_CLASSIC;
+    if (u->ended) {
+        u->ended = 0;
+        return FFI_ENDED;
+    }
+    t->ffi_rc = conn_recv_until(&t->c, u->m, &u->at, u->inclusive,
+                                (size_t)size,
+                                io_deadline_lazy(tcp_effective(t->read_timeout)),
+                                &t->ffi_span, &found);
+    if (t->ffi_rc == ERR_OK && found && size > 0)
+        u->ended = 1;
+    return ffi_read_done(t, p, n);
 }
 
 /* After FFI_DONE, once the string is made: the bytes are consumed. */
@@ -90,7 +126,7 @@ static int ffi_send(void *ud, const char *p, size_t n, size_t *sent)
 }
 
 static const tcp_ffi_api_t tcp_ffi_api = {ffi_receive, ffi_release,
-                                          ffi_send};
+                                          ffi_send, ffi_until};
 
 static int tcp_ffi_finish_receive(lua_State *L)
 {
@@ -113,9 +149,17 @@ static int tcp_ffi_finish_send(lua_State *L)
     return rc == ERR_OK ? 1 : 2;
 }
 
+static int tcp_ffi_until_state(lua_State *L)
+{
+    tcp_push_until_state(L, 1);
+    return 1;
+}
+
 void tcp_ffi_push(lua_State *L)
 {
-    lua_createtable(L, 0, 3);
+    lua_createtable(L, 0, 4);
+    lua_pushcfunction(L, tcp_ffi_until_state);
+    lua_setfield(L, -2, "until_state");
     lua_pushlightuserdata(L, (void *)&tcp_ffi_api);
     lua_setfield(L, -2, "api");
     lua_pushcfunction(L, tcp_ffi_finish_receive);

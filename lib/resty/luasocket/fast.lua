@@ -1,13 +1,14 @@
--- The LuaJIT FFI path of the native socket's receive and send (the C side
--- is src/lua/tcp_ffi.c). The native module requires this file when it
--- loads; under LuaJIT with the FFI it returns the installer, elsewhere nil
--- and the methods stay tcp.c's.
+-- The LuaJIT FFI path of the native socket's receive, send and receiveuntil
+-- iterators (the C side is src/lua/tcp_ffi.c). The native module requires
+-- this file when it loads; under LuaJIT with the FFI it returns the
+-- installer, elsewhere nil and the methods stay tcp.c's.
 --
 -- Only well-formed calls take the FFI path: receive() / receive("*l") /
--- receive("*a") / receive(n) with an integer n >= 1, and send(s) of a
--- non-empty string, on a native socket. Anything else, and every outcome
--- but plain success, goes through tcp.c's code, so that errors, logging
--- and partial data have one implementation.
+-- receive("*a") / receive(n) with an integer n >= 1, send(s) of a string,
+-- and the calls () / (size) of an iterator of receiveuntil(pattern[,
+-- options]), on a native socket. Anything else, and every outcome but
+-- plain success, goes through tcp.c's code, so that errors, logging and
+-- partial data have one implementation.
 --
 -- LRLS_NO_FFI=1 in the environment keeps tcp.c's methods (for comparing
 -- the two paths).
@@ -29,11 +30,13 @@ typedef struct {
     int (*receive)(void *ud, int kind, double size, const char **p, size_t *n);
     void (*release)(void *ud);
     int (*send)(void *ud, const char *p, size_t n, size_t *sent);
+    int (*until)(void *ud, void *state, double size, const char **p,
+                 size_t *n);
 } lrls_tcp_ffi_api_t;
 ]]
 end
 
-local DONE, FINISH = 0, 1
+local DONE, FINISH, ENDED = 0, 1, 3
 local LINE, ALL, SIZE = 0, 1, 2
 local SIZE_MAX = 2 ^ 31 - 1 -- larger sizes take tcp.c's path
 
@@ -41,7 +44,9 @@ local SIZE_MAX = 2 ^ 31 - 1 -- larger sizes take tcp.c's path
 return function(methods, mt, parts)
     local api = ffi_cast("const lrls_tcp_ffi_api_t *", parts.api)
     local c_receive, c_send = methods.receive, methods.send
+    local c_receiveuntil = methods.receiveuntil
     local finish_receive, finish_send = parts.finish_receive, parts.finish_send
+    local until_state = parts.until_state
     -- out-parameters: read right after the call, before anything can run
     local out_p = ffi_new("const char *[1]")
     local out_n = ffi_new("size_t[1]")
@@ -94,6 +99,46 @@ return function(methods, mt, parts)
             end
         end
         return c_send(...)
+    end
+    -- receiveuntil(pattern[, {inclusive = bool}]) with a non-empty string
+    -- pattern: tcp.c makes the iterator (and checks everything), then its
+    -- well-formed calls, () and (size) with an integer size, take the FFI
+    methods.receiveuntil = function(...)
+        local n = select("#", ...)
+        local self, pat, opts = ...
+        if type(pat) ~= "string" or #pat == 0 or getmetatable(self) ~= mt
+           or not (n == 2 or n == 3 and type(opts) == "table"
+                   and getmetatable(opts) == nil
+                   and (opts.inclusive == nil
+                        or type(opts.inclusive) == "boolean")) then
+            return c_receiveuntil(...)
+        end
+        local iter = c_receiveuntil(...)
+        local state = until_state(iter)
+        return function(...)
+            local k = select("#", ...)
+            local size = 0
+            if k == 1 then
+                size = ...
+                if type(size) ~= "number" or size < 0 or size > SIZE_MAX
+                   or size % 1 ~= 0 then
+                    return iter(...)
+                end
+            elseif k ~= 0 then
+                return iter(...)
+            end
+            local st = api["until"](self, state, size, out_p, out_n)
+            if st == DONE then
+                local s = ffi_string(out_p[0], out_n[0])
+                api.release(self)
+                return s
+            elseif st == FINISH then
+                return finish_receive(self)
+            elseif st == ENDED then
+                return nil, nil, nil
+            end
+            return iter(...)
+        end
     end
     return true
 end
