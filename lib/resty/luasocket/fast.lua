@@ -51,6 +51,13 @@ return function(methods, mt, parts)
     local out_p = ffi_new("const char *[1]")
     local out_n = ffi_new("size_t[1]")
 
+    -- the string of a read that ended DONE; its bytes are then consumed
+    local function take(self)
+        local s = ffi_string(out_p[0], out_n[0])
+        api.release(self)
+        return s
+    end
+
     -- every way out to tcp.c is a tail call with the arguments as given,
     -- so that its errors name the caller's line and count the arguments
     -- the caller passed
@@ -77,9 +84,7 @@ return function(methods, mt, parts)
         end
         local st = api.receive(self, kind, size, out_p, out_n)
         if st == DONE then
-            local s = ffi_string(out_p[0], out_n[0])
-            api.release(self)
-            return s
+            return take(self)
         elseif st == FINISH then
             return finish_receive(self)
         end
@@ -129,9 +134,7 @@ return function(methods, mt, parts)
             end
             local st = api["until"](self, state, size, out_p, out_n)
             if st == DONE then
-                local s = ffi_string(out_p[0], out_n[0])
-                api.release(self)
-                return s
+                return take(self)
             elseif st == FINISH then
                 return finish_receive(self)
             elseif st == ENDED then
