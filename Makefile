@@ -60,10 +60,10 @@ all-luas:
 # the scripted TCP/unix peer the tests talk to, and the TLS peer that sends
 # what openssl s_server cannot (floods of KeyUpdate and ticket records)
 peer: $(BUILD)/peer $(BUILD)/tls_peer
-$(BUILD)/peer: tests/peer/peer.c Makefile
+$(BUILD)/peer: tests/peer/peer.c tests/peer/clock.h Makefile
 	@mkdir -p $(BUILD)
 	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) -o $@ $<
-$(BUILD)/tls_peer: tests/peer/tls_peer.c Makefile
+$(BUILD)/tls_peer: tests/peer/tls_peer.c tests/peer/clock.h Makefile
 	@mkdir -p $(BUILD)
 	$(CC) -std=c99 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SSL_CFLAGS) \
 	    -o $@ $< $(SSL_LIBS)

@@ -48,8 +48,9 @@
 #include <sys/types.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "clock.h"
 
 enum op {
     OP_SEND, OP_DRIP, OP_FLOOD, OP_RECV, OP_RECVLINE, OP_RECVALL, OP_ECHO,
@@ -91,22 +92,6 @@ static void on_stop(int sig)
 {
     (void)sig;
     stop_requested = 1;
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec req, rem;
-    req.tv_sec = ms / 1000;
-    req.tv_nsec = (ms % 1000) * 1000000L;
-    while (nanosleep(&req, &rem) < 0 && errno == EINTR)
-        req = rem;
 }
 
 /* ---- script parsing ---- */

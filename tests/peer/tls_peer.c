@@ -43,8 +43,9 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "clock.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -59,22 +60,6 @@ static void die(const char *what)
     fprintf(stderr, "tls_peer: %s\n", what);
     ERR_print_errors_fp(stderr);
     exit(2);
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec req, rem;
-    req.tv_sec = ms / 1000;
-    req.tv_nsec = (ms % 1000) * 1000000L;
-    while (nanosleep(&req, &rem) < 0 && errno == EINTR)
-        req = rem;
 }
 
 /* ---- the server's half of the record layer, after the handshake -------- */
