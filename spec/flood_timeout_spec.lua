@@ -22,24 +22,11 @@ local TIMEOUT = 300     -- ms
 local SLACK = helper.SCALE > 1 and 10 or 2
 local ENDLESS = "flood:1000000000000;hold"      -- 1 TB: the peer's 30 s limit ends it
 
--- calls f(), asserts that it returned within `seconds`, returns its results
-local function within(seconds, what, f)
-    local t0 = native.now()
-    local r = helper.pack(f())
-    local took = native.now() - t0
-    assert.truthy(took < seconds, what .. " took " .. took .. " s (bound " .. seconds .. " s)")
-    return r
-end
+local within = helper.within
 
-local READS = {
-    {"*l", function(s) return s:receive() end},
-    {"*a", function(s) return s:receive("*a") end},
-    {"a huge size", function(s) return s:receive(2 ^ 40) end},
-    {"receiveuntil", function(s) return s:receiveuntil("\r\n--boundary")() end},
-    {"receiveuntil with a size", function(s) return s:receiveuntil("\r\n--boundary")(2 ^ 40) end},
+local READS = helper.reads(
     -- every byte of the flood starts a match that the next one breaks
-    {"receiveuntil, near-matches", function(s) return s:receiveuntil("xxxxy")() end},
-}
+    {"receiveuntil, near-matches", function(s) return s:receiveuntil("xxxxy")() end})
 
 -- the outcome every form must have: a timeout, data of the flood, and a
 -- connection that still reads

@@ -1,5 +1,6 @@
 -- Helpers of the specs: start build/peer with a script, count this
--- process's open sockets, sleep. Every server is stopped by its own PID.
+-- process's open sockets, sleep, bound a call's time, the read forms that
+-- wait. Every server is stopped by its own PID.
 
 local M = {}
 
@@ -325,5 +326,39 @@ function M.collect()
 end
 
 M.pack = function(...) return {n = select("#", ...), ...} end
+
+-- within(seconds, what, f): calls f(), asserts that it returned within
+-- `seconds` (WHAT names the call in the failure), returns its results packed
+function M.within(seconds, what, f)
+    local native = require "resty.luasocket.native"
+    local t0 = native.now()
+    local r = M.pack(f())
+    local took = native.now() - t0
+    -- (the runner's `assert`, by its module's name: this file is no spec)
+    require("assertions").truthy(took < seconds, what .. " took " .. took
+                                 .. " s (bound " .. seconds .. " s)")
+    return r
+end
+
+-- The read forms that wait for more until a deadline or a cap ends them,
+-- each {name, read(sock)}: a line, '*a', a size no stream reaches, and a
+-- receiveuntil reader without and with such a size (its pattern in none
+-- of the peers' floods)
+M.READS = {
+    {"*l", function(s) return s:receive() end},
+    {"*a", function(s) return s:receive("*a") end},
+    {"a huge size", function(s) return s:receive(2 ^ 40) end},
+    {"receiveuntil", function(s) return s:receiveuntil("\r\n--boundary")() end},
+    {"receiveuntil with a size", function(s) return s:receiveuntil("\r\n--boundary")(2 ^ 40) end},
+}
+
+-- reads(extra...): a new list, M.READS followed by the EXTRA forms (each
+-- {name, read(sock)}) of one spec
+function M.reads(...)
+    local list = {}
+    for i, read in ipairs(M.READS) do list[i] = read end
+    for _, read in ipairs({...}) do list[#list + 1] = read end
+    return list
+end
 
 return M

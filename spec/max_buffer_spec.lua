@@ -15,13 +15,7 @@ local pack = helper.pack
 local DEFAULT = 16 * 1024 * 1024
 local ENDLESS = "flood:1000000000000;hold"      -- 1 TB: the peer's 30 s limit ends it
 
-local READS = {
-    {"*l", function(s) return s:receive() end},
-    {"*a", function(s) return s:receive("*a") end},
-    {"a huge size", function(s) return s:receive(2 ^ 40) end},
-    {"receiveuntil", function(s) return s:receiveuntil("\r\n--boundary")() end},
-    {"receiveuntil with a size", function(s) return s:receiveuntil("\r\n--boundary")(2 ^ 40) end},
-}
+local READS = helper.READS
 
 -- nil, "buffer too large", and n bytes of the flood
 local function too_large(n, r, what)
