@@ -1,6 +1,6 @@
 -- bench/report.lua: the tables of a benchmark run (bench/run.sh calls it).
 --
---   <any lua> bench/report.lua RESULTS [INSTRUCTIONS [PLOTDATA]]
+--   <any lua> bench/report.lua RESULTS [INSTRUCTIONS [SYSCALLS [PLOTDATA]]]
 --
 -- RESULTS has one line per measurement:
 --   TABLE COLUMN ROUND UNITS SECONDS [NOTE]
@@ -22,13 +22,20 @@
 -- printed as instructions per step, (IR2 - IR1) / (steps(N2) - steps(N1)),
 -- steps(N) being N and the harness's untimed tenth, N // 10 + 1.
 --
+-- SYSCALLS (may be empty) has a line per run of a column under strace -c:
+--   WORKLOAD COLUMN N NAME=CALLS...
+-- (the system calls of the whole process, by name, for N timed steps);
+-- printed per column as calls per step by name, (CALLS(N2) - CALLS(N1)) /
+-- (steps(N2) - steps(N1)) for the smallest and the largest N, and their
+-- sum.
+--
 -- PLOTDATA: written for bench/plot.gp: a row per table of W1-W5 and mode,
 -- and per column kind the median ratio of its rate to the C client's and
 -- the min and max of that ratio over the rounds ("?" where none ran).
 
-local path, instr_path, plot_path = ...
+local path, instr_path, sys_path, plot_path = ...
 if not path then
-  io.stderr:write("usage: bench/report.lua RESULTS [INSTRUCTIONS [PLOTDATA]]\n")
+  io.stderr:write("usage: bench/report.lua RESULTS [INSTRUCTIONS [SYSCALLS [PLOTDATA]]]\n")
   os.exit(2)
 end
 
@@ -569,6 +576,101 @@ end
 if instr_path then
   local file = assert(io.open(instr_path, "r"))
   print_instructions(file)
+  file:close()
+end
+
+-- ---- system calls per step ----------------------------------------------------
+
+-- what one step is, per workload
+local SYSCALL_STEPS = {
+  w1_pingpong = "W1 per round trip",
+  w5_pool = "W5 per cycle",
+}
+
+-- x as a count: at most 2 decimals, none that are 0 ("1", "1.5", "0.02")
+local function count(x)
+  return (string.format("%.2f", x):gsub("%.?0+$", ""))
+end
+
+local function print_syscalls(file)
+  -- runs["WORKLOAD COLUMN"] = { w =, col =, ns = { N... }, [N] = { name = calls } }
+  local runs, keys = {}, {}
+  for line in file:lines() do
+    local w, col, n, rest = line:match("^(%S+) (%S+) (%d+)(.*)$")
+    if not w then
+      error("bench/report.lua: bad line: " .. line)
+    end
+    local key = w .. " " .. col
+    if not runs[key] then
+      runs[key] = { w = w, col = col, ns = {} }
+      keys[#keys + 1] = key
+    end
+    local calls = {}
+    for name, c in rest:gmatch(" ([%w_]+)=(%d+)") do calls[name] = tonumber(c) end
+    runs[key][tonumber(n)] = calls
+    table.insert(runs[key].ns, tonumber(n))
+  end
+  if #keys == 0 then return end
+  local lwidth, shown_ns = 34, {}
+  for _, key in ipairs(keys) do
+    local r = runs[key]
+    local label = spec_of(r.w).label(r.col)
+    if #label > lwidth then lwidth = #label end
+    table.sort(r.ns)
+    shown_ns[r.w] = r.ns[1] .. " and " .. r.ns[#r.ns]
+  end
+  local sizes = {}
+  for _, w in ipairs({ "w1_pingpong", "w5_pool" }) do
+    if shown_ns[w] then
+      sizes[#sizes + 1] = SYSCALL_STEPS[w]:match("^W%d") .. ": " .. shown_ns[w]
+    end
+  end
+  print("System calls per step (strace -f -c): the client process's (nginx's "
+        .. "for the cosockets), by name,")
+  print("(calls(N2) - calls(N1)) / (steps(N2) - steps(N1)), N1 and N2 timed "
+        .. "steps (" .. table.concat(sizes, "; ") .. ")")
+  local last_w
+  for _, key in ipairs(keys) do
+    local r = runs[key]
+    if r.w ~= last_w then
+      print(SYSCALL_STEPS[r.w] or r.w)
+      last_w = r.w
+    end
+    local n1, n2 = r.ns[1], r.ns[#r.ns]
+    local cells, total = {}, 0
+    if n1 ~= n2 then
+      local c1, c2, names = r[n1], r[n2], {}
+      for name in pairs(c1) do names[name] = true end
+      for name in pairs(c2) do names[name] = true end
+      local sorted = {}
+      for name in pairs(names) do sorted[#sorted + 1] = name end
+      table.sort(sorted)
+      -- under 0.05 a step, a name is no call of the step's, but noise (the
+      -- JIT's or the collector's, say): those go together as "other"
+      local other = 0
+      for _, name in ipairs(sorted) do
+        local per = ((c2[name] or 0) - (c1[name] or 0)) / (steps(n2) - steps(n1))
+        total = total + per
+        if math.abs(per) >= 0.05 then
+          cells[#cells + 1] = name .. " " .. count(per)
+        else
+          other = other + per
+        end
+      end
+      if count(other) ~= "0" and count(other) ~= "-0" then
+        cells[#cells + 1] = "other " .. count(other)
+      end
+    end
+    print(string.format("%-" .. lwidth .. "s %s", spec_of(r.w).label(r.col),
+                        n1 == n2 and "- (one run)"
+                        or table.concat(cells, ", ") .. " = " .. count(total)))
+  end
+  print("")
+end
+
+if sys_path then
+  local file = assert(io.open(sys_path, "r"))
+  print_syscalls(file)
   file:close()
 end
 

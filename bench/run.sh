@@ -5,7 +5,8 @@
 # s_server`s with a throw-away PKI), runs every column of every workload,
 # round after round in a rotating order (so that a slow moment of the
 # machine spreads over all columns), counts instructions per round trip
-# (W1) and per line (W3) with callgrind, prints the tables of
+# (W1) and per line (W3) with callgrind and system calls per round trip
+# (W1) and per cycle (W5) with strace, prints the tables of
 # bench/report.lua and plots the rates of W1-W5 against the C client's with
 # gnuplot.
 #
@@ -29,13 +30,22 @@
 #   BENCH_CALLGRIND=1     instructions per round trip (W1) and per line (W3)
 #                         under valgrind's callgrind (0: none; QUICK=1: the C
 #                         client and luajit only, fewer steps)
+#   BENCH_STRACE=1        system calls per round trip (W1, echo) and per
+#                         cycle (W5, pooled and unpooled), by name, under
+#                         `strace -f -c`: each column run for N and 2N steps,
+#                         the difference divided by the steps between (0:
+#                         none; default 1 where strace is installed and may
+#                         trace, else 0; QUICK=1: of the native columns
+#                         luajit only, with the C client and the cosockets,
+#                         fewer steps)
 #   BENCH_PLOT=FILE       the plot (default docs/bench.png after a full run
 #                         of W1-W4, else bench.png in the output folder)
 #   KEEP=1                keep the temporary directory (nginx logs, results)
 #
-# The results, the instruction counts, the plot's data and the printed
-# tables are also left in build/bench/ (QUICK=1: build/bench/quick/):
-# results, instructions, plot.dat, report.txt.
+# The results, the instruction counts, the system call counts, the plot's
+# data and the printed tables are also left in build/bench/ (QUICK=1:
+# build/bench/quick/): results, instructions, syscalls, plot.dat,
+# report.txt.
 #
 # Workloads (one script each, bench/<name>.lua, see bench/harness.lua):
 #   w1_pingpong  PING / +PONG round trips on one connection (bench-server,
@@ -51,8 +61,8 @@
 # each interpreter, nginx with ndk_http_module and ngx_http_lua_module,
 # curl, timeout, gnuplot; build/bench-server and build/bench-client (make
 # bench); for w1_pingpong redis-server and redis-cli; for the LuaSocket
-# columns LuaSocket; for the instruction counts valgrind; for w6_tls the
-# openssl command.
+# columns LuaSocket; for the instruction counts valgrind; for the system
+# call counts strace; for w6_tls the openssl command.
 
 # Lists (interpreters, columns, CPUs, pinning commands) are split on
 # spaces on purpose, and never globbed (set -f):
@@ -76,6 +86,7 @@ pin=${BENCH_PIN:-split}
 all_workloads="w1_pingpong w2_bulk w3_lines w4_until w5_pool w6_tls"
 workloads=${BENCH_WORKLOADS:-$all_workloads}
 callgrind=${BENCH_CALLGRIND:-1}
+syscalls=${BENCH_STRACE:-}
 if [ "${QUICK:-}" = 1 ]; then
   tls_versions=${BENCH_TLS:-1.3}
 else
@@ -92,6 +103,7 @@ die() {
 
 w1=0
 w3=0
+w5=0
 w6=0
 w1to4=0
 for w in $workloads; do
@@ -99,7 +111,7 @@ for w in $workloads; do
     w1_pingpong) w1=1; w1to4=$((w1to4 + 1)) ;;
     w3_lines) w3=1; w1to4=$((w1to4 + 1)) ;;
     w2_bulk|w4_until) w1to4=$((w1to4 + 1)) ;;
-    w5_pool) ;;
+    w5_pool) w5=1 ;;
     w6_tls) w6=1 ;;
     *) die "unknown workload $w (known: $all_workloads)" ;;
   esac
@@ -163,6 +175,21 @@ case "$callgrind" in
 esac
 [ "$w1" = 1 ] || [ "$w3" = 1 ] || callgrind=0
 
+# strace may be there and still not trace (a container without ptrace):
+# unset, that means no counts; BENCH_STRACE=1, an error
+strace_works() {
+  strace -f -c -o /dev/null true >/dev/null 2>&1
+}
+case "$syscalls" in
+  0) ;;
+  1) command -v strace >/dev/null 2>&1 || die "strace not found (BENCH_STRACE=1)"
+     strace_works || die "strace cannot trace here (BENCH_STRACE=0: no system call counts)" ;;
+  "") syscalls=0
+      if command -v strace >/dev/null 2>&1 && strace_works; then syscalls=1; fi ;;
+  *) die "BENCH_STRACE: 0 or 1" ;;
+esac
+[ "$w1" = 1 ] || [ "$w5" = 1 ] || syscalls=0
+
 # the C client, built by `make bench` like bench-server
 client=build/bench-client
 [ -x "$client" ] || { echo "bench: $client missing: run make bench" >&2; exit 1; }
@@ -201,6 +228,7 @@ server_pid=""
 nginx_pid=""
 redis_pid=""
 cg_nginx_pid=""
+strace_pid=""
 s_server_pids=""
 
 stop_pid() { # TERM, wait up to 5 s, then KILL
@@ -217,6 +245,8 @@ stop_pid() { # TERM, wait up to 5 s, then KILL
 }
 
 cleanup() {
+  # (strace first: it detaches from nginx, which then stops as usual)
+  if [ -n "$strace_pid" ]; then stop_pid "$strace_pid"; fi
   if [ -n "$server_pid" ]; then stop_pid "$server_pid"; fi
   if [ -n "$nginx_pid" ]; then stop_pid "$nginx_pid"; fi
   if [ -n "$cg_nginx_pid" ]; then stop_pid "$cg_nginx_pid"; fi
@@ -290,8 +320,8 @@ st_time=$(awk -v s="$seconds" 'BEGIN { t = int(s + 0.5) - 1; print (t < 1) ? 1 :
 limit=$(awk -v s="$seconds" 'BEGIN { printf "%d", s * 1.2 + 20 }')
 st_limit=$((st_time + 1 + 20))
 budget=$(awk -v s="$seconds" -v t="$st_time" -v r="$rounds" -v n="$ncolumns" \
-  -v cg="$callgrind" 'BEGIN { if (t + 2 > s) s = t + 2
-    printf "%d", r * n * (s * 1.2 + 5) + 120 + cg * 1200 }')
+  -v cg="$callgrind" -v sc="$syscalls" 'BEGIN { if (t + 2 > s) s = t + 2
+    printf "%d", r * n * (s * 1.2 + 5) + 120 + cg * 1200 + sc * 900 }')
 
 $pin_server build/bench-server --max-seconds "$budget" \
   >"$tmp/server.out" 2>"$tmp/server.err" &
@@ -658,6 +688,9 @@ if [ "$w1to4" -gt 0 ]; then
        fi), nginx lua_socket_buffer_size default $(getconf PAGESIZE) and 65536$(
          if [ "$callgrind" = 1 ]; then echo ", $(valgrind --version)"; fi)"
 fi
+if [ "$syscalls" = 1 ]; then
+  echo "# system calls: $(strace -V | head -n 1)"
+fi
 } > "$tmp/header"
 cat "$tmp/header"
 # other work on the machine skews every column: say how busy it was just
@@ -805,6 +838,93 @@ if [ "$callgrind" = 1 ]; then
   done
 fi
 
+# ---- system calls ----------------------------------------------------------
+
+# W1 (echo) and W5 (pooled, unpooled): each column run twice under `strace
+# -f -c`, N1 and N2 steps, the calls of the whole process counted by name;
+# report.lua takes (calls(N2) - calls(N1)) / (steps(N2) - steps(N1)) per
+# name, so that start-up and exit cancel out, as with callgrind. The
+# cosocket columns count the nginx of the rounds: strace attaches to its one
+# process (master_process off) for one request of N steps, then detaches;
+# the request's own calls (accept, the request, the reply) cancel out too.
+sc_kinds="c $luas cosocket"
+if [ -n "$luasocket" ]; then sc_kinds="$sc_kinds luasocket"; fi
+sc_ns="10000 20000"
+if [ "${QUICK:-}" = 1 ]; then
+  sc_kinds="c luajit cosocket"
+  sc_ns="1000 2000"
+fi
+sc_limit=300
+
+# traced PID: whether a tracer is attached to process PID
+traced() {
+  [ "$(sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)" \
+    -gt 0 ] 2>/dev/null
+}
+
+# count_syscalls WORKLOAD COLUMN N FILE: runs the column's N steps under
+# strace -c (its table in FILE); prints the result line. Runs in this shell
+# (not in a $(...)), so that cleanup() knows strace_pid
+count_syscalls() {
+  st="strace -f -c -U calls,name -o $4"
+  case "$2" in
+    cosocket-*)
+      # under timeout too, which passes SIGINT on (and sends it at the limit)
+      timeout -s INT -k 2 "$sc_limit" $st -p "$nginx_pid" 2>"$4.err" &
+      strace_pid=$!
+      # attached once nginx has a tracer and strace said so
+      i=0
+      while [ $i -lt 200 ] && kill -0 "$strace_pid" 2>/dev/null &&
+            ! { traced "$nginx_pid" && grep -q attached "$4.err"; }; do
+        sleep 0.05
+        i=$((i + 1))
+      done
+      if traced "$nginx_pid"; then
+        run_nginx "$nginx_port" "$1" "$2" 100000 "$3" "$sc_limit"
+      else
+        echo "strace did not attach to nginx: $(cat "$4.err")"
+      fi
+      # SIGINT: strace detaches, then writes its table
+      kill -INT "$strace_pid" 2>/dev/null || true
+      wait "$strace_pid" 2>/dev/null || true
+      strace_pid="" ;;
+    *)
+      wrap=$st
+      run_local "$1" "$2" 100000 "$3" "$sc_limit" 2>"$4.err" || cat "$4.err"
+      wrap="" ;;
+  esac
+}
+
+: > "$tmp/syscalls"
+if [ "$syscalls" = 1 ]; then
+  mkdir -p "$tmp/strace"
+  for w in w1_pingpong w5_pool; do
+    case "$w" in
+      w1_pingpong) [ "$w1" = 1 ] || continue ;;
+      w5_pool) [ "$w5" = 1 ] || continue ;;
+    esac
+    for col in $(columns_of "$w"); do
+      kind=${col%-*}
+      case "$w:${col##*-}" in w1_pingpong:echo|w5_pool:*) ;; *) continue ;; esac
+      case " $sc_kinds " in *" $kind "*) ;; *) continue ;; esac
+      for sc_n in $sc_ns; do
+        f="$tmp/strace/$w-$col-$sc_n.out"
+        count_syscalls "$w" "$col" "$sc_n" "$f" >"$f.result" 2>&1 || true
+        out=$(cat "$f.result")
+        case "$out" in
+          "result "*) ;;
+          *) die "strace: $w $col $sc_n: $out" ;;
+        esac
+        # the "CALLS NAME" rows, not "total" (report.lua adds them up)
+        calls=$(awk '$1 ~ /^[0-9]+$/ && NF == 2 && $2 != "total" {
+                       printf " %s=%s", $2, $1 }' "$f" 2>/dev/null || true)
+        [ -n "$calls" ] || die "strace: $w $col $sc_n: no table in $f"
+        echo "$w $col $sc_n$calls" >> "$tmp/syscalls"
+      done
+    done
+  done
+fi
+
 kill -0 "$server_pid" 2>/dev/null || die "bench-server died during the run"
 kill -0 "$nginx_pid" 2>/dev/null || die "nginx died during the run"
 if [ -n "$redis_pid" ]; then
@@ -833,9 +953,11 @@ tail -n 1 "$tmp/header"
 mkdir -p "$out" "$(dirname "$plot")"
 cp "$tmp/results" "$out/results"
 cp "$tmp/instructions" "$out/instructions"
+cp "$tmp/syscalls" "$out/syscalls"
 echo
 "$report_lua" bench/report.lua "$tmp/results" "$tmp/instructions" \
-  "$tmp/plot.dat" > "$tmp/report" || die "bench/report.lua failed"
+  "$tmp/syscalls" "$tmp/plot.dat" > "$tmp/report" ||
+  die "bench/report.lua failed"
 cat "$tmp/report"
 { cat "$tmp/header"; echo; cat "$tmp/report"; } > "$out/report.txt"
 # the plot: a series per column kind (3 fields each after the row's label)

@@ -30,8 +30,8 @@ packages=(
   # DNS server without a system service
   lua-nginx-redis lua-nginx-memcached lua-nginx-dns lua-nginx-websocket
   lua-nginx-redis-connector memcached dnsmasq-base
-  # make bench: the LuaSocket columns, and the plot
-  lua-socket gnuplot-nox
+  # make bench: the LuaSocket columns, the plot, and the system call counts
+  lua-socket gnuplot-nox strace
 )
 
 as_root() {
