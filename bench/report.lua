@@ -573,11 +573,15 @@ local function print_instructions(file)
   print("")
 end
 
-if instr_path then
-  local file = assert(io.open(instr_path, "r"))
-  print_instructions(file)
+-- calls print_table(file) with file NAME open, when a NAME is given
+local function print_from(name, print_table)
+  if not name then return end
+  local file = assert(io.open(name, "r"))
+  print_table(file)
   file:close()
 end
+
+print_from(instr_path, print_instructions)
 
 -- ---- system calls per step ----------------------------------------------------
 
@@ -668,11 +672,7 @@ local function print_syscalls(file)
   print("")
 end
 
-if sys_path then
-  local file = assert(io.open(sys_path, "r"))
-  print_syscalls(file)
-  file:close()
-end
+print_from(sys_path, print_syscalls)
 
 -- ---- the plot's data ---------------------------------------------------------
 

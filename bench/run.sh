@@ -761,6 +761,21 @@ listening() {
     /proc/net/tcp
 }
 
+# wait_until PID TRIES COMMAND...: runs COMMAND every 0.05 s, TRIES times
+# at most, while process PID runs; succeeds once COMMAND does
+wait_until() {
+  wu_pid=$1
+  wu_tries=$2
+  shift 2
+  wu_i=0
+  while [ $wu_i -lt "$wu_tries" ] && kill -0 "$wu_pid" 2>/dev/null; do
+    "$@" && return 0
+    sleep 0.05
+    wu_i=$((wu_i + 1))
+  done
+  "$@"
+}
+
 # stop_cg_nginx: TERM (timeout passes it on to valgrind's nginx, which
 # exits and writes its counts), then wait up to 60 s for it
 stop_cg_nginx() {
@@ -772,6 +787,15 @@ stop_cg_nginx() {
   done
   stop_pid "$cg_nginx_pid"
   cg_nginx_pid=""
+}
+
+# run_wrapped WRAP WORKLOAD COLUMN N LIMIT ERRFILE: a column of run_local,
+# N steps (whatever the time) under WRAP (callgrind, strace); its errors
+# printed after its result line only when it fails
+run_wrapped() {
+  wrap=$1
+  run_local "$2" "$3" 100000 "$4" "$5" 2>"$6" || cat "$6"
+  wrap=""
 }
 
 # instructions WORKLOAD COLUMN N FILE: runs the column's N steps under
@@ -790,13 +814,7 @@ instructions() {
           -e "$tmp/logs/cg-nginx-error.log" -c "$tmp/cg-nginx.conf" \
           >"$tmp/logs/cg-nginx.out" 2>&1 &
         cg_nginx_pid=$!
-        cg_wait=0
-        while [ $cg_wait -lt 600 ] && ! listening "$cg_port" &&
-              kill -0 "$cg_nginx_pid" 2>/dev/null; do
-          sleep 0.1
-          cg_wait=$((cg_wait + 1))
-        done
-        if listening "$cg_port"; then
+        if wait_until "$cg_nginx_pid" 1200 listening "$cg_port"; then
           run_nginx "$cg_port" "$1" "$2" 100000 "$3" "$cg_limit"
           stop_cg_nginx
           return
@@ -804,10 +822,18 @@ instructions() {
         stop_cg_nginx
       done
       echo "nginx under callgrind did not start: $(cat "$tmp/logs/cg-nginx.out")" ;;
-    *)
-      wrap=$cg
-      run_local "$1" "$2" 100000 "$3" "$cg_limit" 2>"$4.err" || cat "$4.err"
-      wrap="" ;;
+    *) run_wrapped "$cg" "$1" "$2" "$3" "$cg_limit" "$4.err" ;;
+  esac
+}
+
+# counted TOOL FUNCTION WORKLOAD COLUMN N FILE: FUNCTION's count of the
+# column's N steps (its output in FILE.result), in this shell (so that
+# cleanup() knows the PIDs it starts); dies unless it printed a result line
+counted() {
+  "$2" "$3" "$4" "$5" "$6" >"$6.result" 2>&1 || true
+  case "$(cat "$6.result")" in
+    "result "*) ;;
+    *) die "$1: $3 $4 $5: $(cat "$6.result")" ;;
   esac
 }
 
@@ -823,12 +849,7 @@ if [ "$callgrind" = 1 ]; then
       line="$w $kind-$mode"
       for cg_n in $ns; do
         f="$tmp/cg/$w-$kind-$cg_n.out"
-        instructions "$w" "$kind-$mode" "$cg_n" "$f" >"$f.result" 2>&1 || true
-        out=$(cat "$f.result")
-        case "$out" in
-          "result "*) ;;
-          *) die "callgrind: $w $kind-$mode $cg_n: $out" ;;
-        esac
+        counted callgrind instructions "$w" "$kind-$mode" "$cg_n" "$f"
         ir=$(sed -n 's/^totals: *//p' "$f" 2>/dev/null | head -n 1)
         [ -n "$ir" ] || die "callgrind: $w $kind-$mode $cg_n: no totals in $f"
         line="$line $cg_n $ir"
@@ -856,10 +877,11 @@ if [ "${QUICK:-}" = 1 ]; then
 fi
 sc_limit=300
 
-# traced PID: whether a tracer is attached to process PID
-traced() {
+# attached PID ERRFILE: whether a tracer is attached to process PID and
+# strace said so in ERRFILE
+attached() {
   [ "$(sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)" \
-    -gt 0 ] 2>/dev/null
+    -gt 0 ] 2>/dev/null && grep -q attached "$2"
 }
 
 # count_syscalls WORKLOAD COLUMN N FILE: runs the column's N steps under
@@ -872,14 +894,7 @@ count_syscalls() {
       # under timeout too, which passes SIGINT on (and sends it at the limit)
       timeout -s INT -k 2 "$sc_limit" $st -p "$nginx_pid" 2>"$4.err" &
       strace_pid=$!
-      # attached once nginx has a tracer and strace said so
-      i=0
-      while [ $i -lt 200 ] && kill -0 "$strace_pid" 2>/dev/null &&
-            ! { traced "$nginx_pid" && grep -q attached "$4.err"; }; do
-        sleep 0.05
-        i=$((i + 1))
-      done
-      if traced "$nginx_pid"; then
+      if wait_until "$strace_pid" 200 attached "$nginx_pid" "$4.err"; then
         run_nginx "$nginx_port" "$1" "$2" 100000 "$3" "$sc_limit"
       else
         echo "strace did not attach to nginx: $(cat "$4.err")"
@@ -888,33 +903,20 @@ count_syscalls() {
       kill -INT "$strace_pid" 2>/dev/null || true
       wait "$strace_pid" 2>/dev/null || true
       strace_pid="" ;;
-    *)
-      wrap=$st
-      run_local "$1" "$2" 100000 "$3" "$sc_limit" 2>"$4.err" || cat "$4.err"
-      wrap="" ;;
+    *) run_wrapped "$st" "$1" "$2" "$3" "$sc_limit" "$4.err" ;;
   esac
 }
 
 : > "$tmp/syscalls"
 if [ "$syscalls" = 1 ]; then
   mkdir -p "$tmp/strace"
-  for w in w1_pingpong w5_pool; do
-    case "$w" in
-      w1_pingpong) [ "$w1" = 1 ] || continue ;;
-      w5_pool) [ "$w5" = 1 ] || continue ;;
-    esac
+  for w in $workloads; do
     for col in $(columns_of "$w"); do
-      kind=${col%-*}
-      case "$w:${col##*-}" in w1_pingpong:echo|w5_pool:*) ;; *) continue ;; esac
-      case " $sc_kinds " in *" $kind "*) ;; *) continue ;; esac
+      case "$w:$col" in w1_pingpong:*-echo|w5_pool:*) ;; *) continue ;; esac
+      case " $sc_kinds " in *" ${col%-*} "*) ;; *) continue ;; esac
       for sc_n in $sc_ns; do
         f="$tmp/strace/$w-$col-$sc_n.out"
-        count_syscalls "$w" "$col" "$sc_n" "$f" >"$f.result" 2>&1 || true
-        out=$(cat "$f.result")
-        case "$out" in
-          "result "*) ;;
-          *) die "strace: $w $col $sc_n: $out" ;;
-        esac
+        counted strace count_syscalls "$w" "$col" "$sc_n" "$f"
         # the "CALLS NAME" rows, not "total" (report.lua adds them up)
         calls=$(awk '$1 ~ /^[0-9]+$/ && NF == 2 && $2 != "total" {
                        printf " %s=%s", $2, $1 }' "$f" 2>/dev/null || true)
