@@ -57,21 +57,11 @@ int rbuf_reserve(rbuf_t *b, size_t want)
     return ERR_OK;
 }
 
-void rbuf_consume(rbuf_t *b, size_t n)
-{
-    b->offset += n;
-    b->start += n;
-    if (b->start == b->end)
-        b->start = b->end = 0;
-}
-
-void rbuf_trim(rbuf_t *b)
+void rbuf_shrink(rbuf_t *b)
 {
     size_t len = rbuf_len(b), cap = b->chunk;
     char *p;
 
-    if (b->cap <= RBUF_KEEP || b->cap <= b->chunk)
-        return;
     while (cap < len)
         cap *= 2;
     if (cap >= b->cap)

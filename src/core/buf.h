@@ -51,10 +51,23 @@ int rbuf_reserve(rbuf_t *b, size_t want);
 
 static inline void rbuf_commit(rbuf_t *b, size_t n) { b->end += n; }
 
-void rbuf_consume(rbuf_t *b, size_t n);
+static inline void rbuf_consume(rbuf_t *b, size_t n)
+{
+    b->offset += n;
+    b->start += n;
+    if (b->start == b->end)
+        b->start = b->end = 0;
+}
 
-/* Gives back memory grown for one large read once it is no longer needed. */
-void rbuf_trim(rbuf_t *b);
+void rbuf_shrink(rbuf_t *b);
+
+/* Gives back memory grown for one large read once it is no longer needed:
+ * after every read, so the common case (nothing grown) costs a compare. */
+static inline void rbuf_trim(rbuf_t *b)
+{
+    if (b->cap > RBUF_KEEP && b->cap > b->chunk)
+        rbuf_shrink(b);
+}
 
 /* Offset (from start) of the first '\n' at or after offset `from`, or -1. */
 long rbuf_find_line(const rbuf_t *b, size_t from);

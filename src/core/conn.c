@@ -3,6 +3,7 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,6 +21,8 @@ void conn_close(conn_t *c)
     if (c->fd >= 0)
         close(c->fd);
     c->fd = -1;
+    c->rcvtimeo = 0;
+    c->drained_at = 0;
     c->read_done = 0;
     c->write_done = 0;
     /* a closed (or pooled) socket may wait long for its collector, which
@@ -30,22 +33,22 @@ void conn_close(conn_t *c)
     c->scratch_cap = 0;
 }
 
-int conn_release_fd(conn_t *c, tls_conn_t *tls)
+void conn_release_link(conn_t *c, conn_link_t *out)
 {
-    int fd = c->fd;
-    *tls = c->tls;
+    out->fd = c->fd;
+    out->tls = c->tls;
+    out->rcvtimeo = c->rcvtimeo;
     memset(&c->tls, 0, sizeof c->tls);
     c->fd = -1;
     conn_close(c);
-    return fd;
 }
 
-void conn_adopt_fd(conn_t *c, int fd, const tls_conn_t *tls,
-                   const char *peer)
+void conn_adopt_link(conn_t *c, const conn_link_t *link, const char *peer)
 {
     conn_close(c);
-    c->fd = fd;
-    c->tls = *tls;
+    c->fd = link->fd;
+    c->tls = link->tls;
+    c->rcvtimeo = link->rcvtimeo;
     c->read_waited = 1;
     addr_copy_name(c->peer, sizeof c->peer, peer);
 }
@@ -53,6 +56,18 @@ void conn_adopt_fd(conn_t *c, int fd, const tls_conn_t *tls,
 int conn_idle_state(const conn_t *c)
 {
     return c->tls.ssl ? tls_idle_state(c->tls.ssl, c->fd) : io_peek(c->fd);
+}
+
+/* How long after a read that found the socket empty setkeepalive still
+ * trusts it, in ms of io_now() (whose tick may come in between). Within
+ * it, nginx's event loop could not have run either. */
+#define CONN_DRAINED_MS 1
+
+int conn_keepalive_state(const conn_t *c)
+{
+    if (c->drained_at != 0 && io_now() - c->drained_at <= CONN_DRAINED_MS)
+        return 0;
+    return conn_idle_state(c);
 }
 
 int conn_starttls(conn_t *c, tls_ctx_t *ctx, const tls_hs_t *hs,
@@ -123,6 +138,7 @@ int conn_send(conn_t *c, const char *p, size_t n, io_ms deadline,
     int rc;
 
     *sent = 0;
+    c->drained_at = 0; /* an answer may be on its way */
     if (c->fd < 0 || c->write_done)
         return ERR_CLOSED;
     rc = c->tls.ssl ? tls_write_all(c->tls.ssl, c->fd, p, n, deadline, sent)
@@ -160,12 +176,35 @@ static int past_deadline(conn_t *c, io_ms deadline)
     return io_now() >= deadline;
 }
 
+/* One read of a plain connection. A call's first wait (sleep_ms, the
+ * call's whole timeout, > 0) sleeps in recv() itself: one syscall where
+ * poll + recv take two; any other read is io_read's. A read that leaves
+ * the socket empty is stamped for conn_keepalive_state. */
+static int plain_read(conn_t *c, char *p, size_t space, io_ms deadline,
+                      long sleep_ms, size_t *got)
+{
+    int rc = EAGAIN;
+
+    if (sleep_ms > 0 && c->read_waited) {
+        rc = io_read_sleeping(c->fd, p, space, sleep_ms, &c->rcvtimeo, got);
+        if (rc == ERR_OK && *got == space)
+            c->read_waited = 0;
+        else if (rc == EAGAIN && io_now() >= deadline)
+            rc = ERR_TIMEOUT;
+    }
+    if (rc == EAGAIN)
+        rc = io_read(c->fd, p, space, deadline, got, &c->read_waited);
+    c->drained_at = rc == ERR_OK && *got < space ? io_now() : 0;
+    return rc;
+}
+
 /* One read into the buffer, of at least `want` bytes of room and at most
  * `most` bytes, and never past the buffer's max: a call that needs more
  * than max bytes buffered fails with ERR_TOO_LARGE. */
 static int fill(conn_t *c, size_t want, size_t most, io_ms *lazy)
 {
     size_t got, len = rbuf_len(&c->rb), space;
+    long sleep_ms = *lazy < 0 ? (long)(-*lazy - 1) : 0;
     io_ms deadline = io_deadline_fix(lazy);
     int rc;
 
@@ -184,8 +223,8 @@ static int fill(conn_t *c, size_t want, size_t most, io_ms *lazy)
     c->did_read = 1;
     rc = c->tls.ssl ? tls_read(c->tls.ssl, c->fd, rbuf_tail(&c->rb), space,
                                deadline, &got)
-                    : io_read(c->fd, rbuf_tail(&c->rb), space, deadline, &got,
-                              &c->read_waited);
+                    : plain_read(c, rbuf_tail(&c->rb), space, deadline,
+                                 sleep_ms, &got);
     if (rc == ERR_OK)
         rbuf_commit(&c->rb, got);
     return rc;

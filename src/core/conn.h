@@ -15,9 +15,20 @@
 
 #include <stdint.h>
 
+/* What outlives a socket object when its connection goes to the pool. */
+typedef struct {
+    int fd;
+    tls_conn_t tls;  /* its TLS layer, if any */
+    int rcvtimeo;    /* the SO_RCVTIMEO set on fd, ms (io_read_sleeping);
+                        0: none */
+} conn_link_t;
+
 typedef struct {
     int fd;          /* -1: no connection */
     tls_conn_t tls;  /* its TLS layer, once sslhandshake ran */
+    int rcvtimeo;    /* as in conn_link_t */
+    io_ms drained_at; /* when a read last found the socket empty, nothing
+                         sent since (conn_keepalive_state); 0: not so */
     int read_done;   /* EOF or a read error: reads say "closed" from now on */
     int write_done;  /* a send failed: sends say "closed" from now on */
     int read_waited; /* the last read found nothing yet: poll first */
@@ -47,16 +58,20 @@ int conn_bind(conn_t *c, const char *ip);
 /* Gives up the descriptor and its TLS layer without closing them (they go
  * to the pool); the connection is then closed as far as this object is
  * concerned. */
-int conn_release_fd(conn_t *c, tls_conn_t *tls);
+void conn_release_link(conn_t *c, conn_link_t *out);
 
-/* Adopts a descriptor (and TLS layer) taken from the pool, connected to
- * `peer`. */
-void conn_adopt_fd(conn_t *c, int fd, const tls_conn_t *tls,
-                   const char *peer);
+/* Adopts a connection taken from the pool, connected to `peer`. */
+void conn_adopt_link(conn_t *c, const conn_link_t *link, const char *peer);
 
 /* Whether the idle connection is fit to pool: 0 yes, 1 the peer sent bytes
  * nobody read, ERR_CLOSED the peer closed, or an error. Never waits. */
 int conn_idle_state(const conn_t *c);
+
+/* conn_idle_state as setkeepalive asks it: no syscall right after a read
+ * that found the socket empty (and nothing sent since), when the peer has
+ * had no time to do anything; what it does later, the pool's check at
+ * take sees (pool_take). */
+int conn_keepalive_state(const conn_t *c);
 
 /* Runs the TLS client handshake over the connection. Any failure closes
  * the connection. */

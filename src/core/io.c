@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,6 +21,11 @@
 #else
 #define IO_POLLRDHUP 0
 #endif
+
+/* A connected descriptor blocks (stream_socket) so that io_read_sleeping
+ * can wait inside recv(); every other read and write says MSG_DONTWAIT and
+ * never blocks. */
+#define IO_NOWAIT MSG_DONTWAIT
 
 io_ms io_now(void)
 {
@@ -59,52 +65,67 @@ int io_wait(int fd, int want_write, io_ms deadline)
     }
 }
 
-#if !defined(SOCK_NONBLOCK) || !defined(SOCK_CLOEXEC)
-static int make_nonblocking(int fd)
+/* A close-on-exec TCP or unix stream socket that blocks: io_connect waits
+ * in connect() and io_read_sleeping in recv(), each under its socket
+ * timeout; every other read and write says MSG_DONTWAIT. */
+static int stream_socket(int family)
 {
-    int fl = fcntl(fd, F_GETFL);
-    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
-        return errno;
-    if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
-        return errno;
-    return ERR_OK;
-}
+#ifdef SOCK_CLOEXEC
+    return socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+#else
+    int fd = socket(family, SOCK_STREAM, 0), e;
+    if (fd >= 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+        e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
 #endif
+}
+
+static int set_timeout(int fd, int name, long ms)
+{
+    struct timeval tv;
+    tv.tv_sec = ms / 1000;
+    tv.tv_usec = (ms % 1000) * 1000;
+    return setsockopt(fd, SOL_SOCKET, name, &tv, sizeof tv) < 0 ? errno
+                                                                : ERR_OK;
+}
 
 int io_connect(const struct sockaddr *sa, socklen_t salen,
                const struct sockaddr *local, socklen_t locallen,
                io_ms deadline, int *fd_out)
 {
-    int fd, rc, soerr = 0;
+    int fd, rc, soerr = 0, ms = io_poll_ms(deadline);
     socklen_t errlen = sizeof soerr;
 
-#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
-    /* one syscall where the system allows it, three elsewhere */
-    fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    /* a zero socket timeout would be none: a passed deadline is a timeout */
+    if (ms == 0)
+        return ERR_TIMEOUT;
+    fd = stream_socket(sa->sa_family);
     if (fd < 0)
         return errno;
-    rc = ERR_OK;
-#else
-    fd = socket(sa->sa_family, SOCK_STREAM, 0);
-    if (fd < 0)
-        return errno;
-    rc = make_nonblocking(fd);
-    if (rc != ERR_OK)
-        goto fail;
-#endif
 #ifdef SO_NOSIGPIPE
     io_setopt_int(fd, SOL_SOCKET, SO_NOSIGPIPE, 1);
 #endif
+    rc = set_timeout(fd, SO_SNDTIMEO, ms);
+    if (rc != ERR_OK)
+        goto fail;
     if (local != NULL && bind(fd, local, locallen) < 0) {
         rc = errno;
         goto fail;
     }
+    /* one syscall where poll + getsockopt follow a non-blocking one */
     if (connect(fd, sa, salen) == 0)
         goto done;
-    if (errno != EINPROGRESS && errno != EINTR && errno != EAGAIN) {
+    if (errno != EINPROGRESS && errno != EINTR && errno != EAGAIN
+        && errno != EALREADY) {
         rc = errno;
         goto fail;
     }
+    /* the socket timeout ran out (EINPROGRESS) or a signal came: the
+     * connect goes on in the kernel until the deadline */
     rc = io_wait(fd, 1, deadline);
     if (rc != ERR_OK)
         goto fail;
@@ -131,7 +152,7 @@ int io_send_all(int fd, const char *p, size_t len, io_ms deadline,
     int rc = ERR_OK;
 
     while (done < len) {
-        ssize_t n = send(fd, p + done, len - done, MSG_NOSIGNAL);
+        ssize_t n = send(fd, p + done, len - done, MSG_NOSIGNAL | IO_NOWAIT);
         if (n > 0) {
             done += (size_t)n;
             /* a peer that reads as fast as we write never makes us wait,
@@ -169,7 +190,7 @@ int io_read(int fd, char *p, size_t max, io_ms deadline, size_t *got,
             return rc;
     }
     for (;;) {
-        ssize_t n = recv(fd, p, max, 0);
+        ssize_t n = recv(fd, p, max, IO_NOWAIT);
         if (n > 0) {
             /* a read that fills the buffer means more is coming: bulk */
             if ((size_t)n == max)
@@ -208,13 +229,51 @@ int io_peek(int fd)
     if (!(p.revents & POLLIN))
         return 0;
     do {
-        n = recv(fd, &c, 1, MSG_PEEK);
+        n = recv(fd, &c, 1, MSG_PEEK | IO_NOWAIT);
     } while (n < 0 && errno == EINTR);
     if (n > 0)
         return 1;
     if (n == 0)
         return ERR_CLOSED;
     return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : ERR_CLOSED;
+}
+
+int io_read_sleeping(int fd, char *p, size_t max, long ms, int *rcvtimeo,
+                     size_t *got)
+{
+    ssize_t n;
+
+    *got = 0;
+    if (ms <= 0 || ms > INT_MAX)
+        return EAGAIN;
+    if (*rcvtimeo != (int)ms) {
+        if (set_timeout(fd, SO_RCVTIMEO, ms) != ERR_OK)
+            return EAGAIN;
+        *rcvtimeo = (int)ms;
+    }
+    n = recv(fd, p, max, 0);
+    if (n > 0) {
+        *got = (size_t)n;
+        return ERR_OK;
+    }
+    if (n == 0)
+        return ERR_CLOSED;
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+        return EAGAIN;
+    return errno;
+}
+
+int io_idle_probe(int fd)
+{
+    char c;
+    ssize_t n;
+
+    do {
+        n = recv(fd, &c, 1, MSG_PEEK | IO_NOWAIT);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return 0;
+    return n > 0 ? 1 : ERR_CLOSED;
 }
 
 int io_setopt_int(int fd, int level, int name, int value)

@@ -1,4 +1,4 @@
-/* Non-blocking socket I/O where every operation has one deadline.
+/* Socket I/O where every operation has one deadline.
  *
  * A deadline is an absolute time on the monotonic clock, in milliseconds; an
  * operation that cannot finish before it returns ERR_TIMEOUT, however many
@@ -50,8 +50,10 @@ int io_poll_ms(io_ms deadline);
  * deadline. */
 int io_wait(int fd, int want_write, io_ms deadline);
 
-/* Creates a non-blocking, close-on-exec socket of sa's family, binds it to
- * `local` when given, and connects it to sa. On success *fd_out owns it. */
+/* Creates a close-on-exec socket of sa's family, binds it to `local` when
+ * given, and connects it to sa. On success *fd_out owns it. The descriptor
+ * blocks, for io_read_sleeping: every other function here passes
+ * MSG_DONTWAIT, and a caller doing its own I/O on it must too. */
 int io_connect(const struct sockaddr *sa, socklen_t salen,
                const struct sockaddr *local, socklen_t locallen,
                io_ms deadline, int *fd_out);
@@ -75,6 +77,21 @@ int io_read(int fd, char *p, size_t max, io_ms deadline, size_t *got,
  * to read, 1 bytes are waiting, ERR_CLOSED the peer closed or reset it
  * (even with bytes waiting before that). Never waits. */
 int io_peek(int fd);
+
+/* One read that waits inside recv() for data, EOF or `ms` milliseconds
+ * (the descriptor's SO_RCVTIMEO, set when *rcvtimeo, the value it has, is
+ * another): a call's first wait in one syscall where poll + recv take two.
+ * EAGAIN: nothing came, because the timer ran out (the caller's deadline
+ * says whether it did), a signal came, or the descriptor does not block;
+ * the caller goes on with io_read. */
+int io_read_sleeping(int fd, char *p, size_t max, long ms, int *rcvtimeo,
+                     size_t *got);
+
+/* What an idle connection's peer did, in one syscall: 0 nothing, 1 it sent
+ * bytes, ERR_CLOSED it closed or reset it. Unlike io_peek it does not say
+ * which of data and a close came first; the pool only asks whether a
+ * connection is fit to hand out. */
+int io_idle_probe(int fd);
 
 int io_setopt_int(int fd, int level, int name, int value);
 

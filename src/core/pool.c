@@ -114,10 +114,10 @@ static void close_item(pool_t *p, pool_item_t *it, int quietly)
 {
     unlink_item(p, it);
     if (quietly)
-        tls_conn_abandon(&it->tls);
+        tls_conn_abandon(&it->link.tls);
     else
-        tls_conn_close(&it->tls);
-    close(it->fd);
+        tls_conn_close(&it->link.tls);
+    close(it->link.fd);
     free(it);
     p->connections--;
 }
@@ -216,9 +216,11 @@ pool_item_t *pool_take(pool_t *p)
     while (p->head != NULL) {
         pool_item_t *it = p->head;
         /* EAGAIN is the only healthy answer: EOF, bytes the peer sent
-         * while we were not listening, or an error all spoil it */
-        int state = it->tls.ssl ? tls_idle_state(it->tls.ssl, it->fd)
-                                : io_peek(it->fd);
+         * while we were not listening, or an error all spoil it. TLS lets
+         * OpenSSL take protocol records (session tickets) first. */
+        int state = it->link.tls.ssl
+                        ? tls_idle_state(it->link.tls.ssl, it->link.fd)
+                        : io_idle_probe(it->link.fd);
         if (state == 0) {
             unlink_item(p, it);
             p->refs++;
@@ -234,7 +236,7 @@ void pool_item_free(pool_item_t *it)
     free(it);
 }
 
-int pool_put(pool_t *p, int fd, const tls_conn_t *tls, int reused,
+int pool_put(pool_t *p, const conn_link_t *link, int reused,
              long timeout_ms, const char *peer, int counted)
 {
     pool_item_t *it = malloc(sizeof *it);
@@ -245,8 +247,7 @@ int pool_put(pool_t *p, int fd, const tls_conn_t *tls, int reused,
         close_item(p, p->tail, 0);
     if (!counted)
         p->connections++;
-    it->fd = fd;
-    it->tls = *tls;
+    it->link = *link;
     it->reused = reused;
     /* beyond a century is forever, and keeps the deadline from overflowing */
     if (timeout_ms < 0)

@@ -7,6 +7,7 @@
 #ifndef LRLS_POOL_H
 #define LRLS_POOL_H
 
+#include "core/conn.h"
 #include "core/io.h"
 #include "core/tls.h"
 
@@ -15,8 +16,7 @@
 
 typedef struct pool_item {
     struct pool_item *prev, *next;
-    int fd;
-    tls_conn_t tls;   /* its TLS layer, if any */
+    conn_link_t link;
     int reused;       /* times this connection was handed out again */
     io_ms expires;    /* 0: never */
     char peer[120];
@@ -79,12 +79,12 @@ void pool_unref(pool_t *p);
 pool_item_t *pool_take(pool_t *p);
 void pool_item_free(pool_item_t *it);
 
-/* Keeps fd (and its TLS layer) idle in the pool, evicting the least
- * recently used connection when full. counted says whether the pool already
- * counts it. timeout_ms 0 keeps it until used; a negative one lets it
- * expire at once, as ngx_lua's unsigned timer does. Returns 0, or
- * ERR_NOMEM (fd and tls untouched). */
-int pool_put(pool_t *p, int fd, const tls_conn_t *tls, int reused,
+/* Keeps the connection idle in the pool, evicting the least recently used
+ * one when full. counted says whether the pool already counts it.
+ * timeout_ms 0 keeps it until used; a negative one lets it expire at once,
+ * as ngx_lua's unsigned timer does. Returns 0, or ERR_NOMEM (the
+ * connection untouched). */
+int pool_put(pool_t *p, const conn_link_t *link, int reused,
              long timeout_ms, const char *peer, int counted);
 
 #endif

@@ -36,7 +36,7 @@ static int bio_write(BIO *b, const char *p, int n)
     ssize_t r;
     BIO_clear_retry_flags(b);
     do {
-        r = send(bio_fd(b), p, (size_t)n, MSG_NOSIGNAL);
+        r = send(bio_fd(b), p, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
     } while (r < 0 && errno == EINTR);
     if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
         BIO_set_retry_write(b);
@@ -48,7 +48,7 @@ static int bio_read(BIO *b, char *p, int n)
     ssize_t r;
     BIO_clear_retry_flags(b);
     do {
-        r = recv(bio_fd(b), p, (size_t)n, 0);
+        r = recv(bio_fd(b), p, (size_t)n, MSG_DONTWAIT);
     } while (r < 0 && errno == EINTR);
     if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
         BIO_set_retry_read(b);

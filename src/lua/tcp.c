@@ -22,9 +22,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-/* ngx_lua's defaults (lua_socket_connect_timeout and friends,
- * lua_socket_keepalive_timeout, lua_socket_pool_size) */
-#define DEFAULT_TIMEOUT_MS 60000
+/* ngx_lua's defaults (lua_socket_keepalive_timeout, lua_socket_pool_size;
+ * the timeouts' is tcp.h's) */
 #define DEFAULT_KEEPALIVE_MS 60000
 #define DEFAULT_POOL_SIZE 30
 
@@ -56,16 +55,6 @@ tcp_t *tcp_check(lua_State *L)
     if (lua_type(L, 1) != LUA_TTABLE)
         compat_typeerror(L, 1, "table");
     return luaL_checkudata(L, 1, TCP_MT);
-}
-
-long tcp_effective(long ms)
-{
-    return ms > 0 ? ms : DEFAULT_TIMEOUT_MS;
-}
-
-int tcp_connected(const tcp_t *t)
-{
-    return t->c.fd >= 0;
 }
 
 int tcp_push_error(lua_State *L, int rc)
@@ -453,7 +442,7 @@ static int tcp_connect(lua_State *L)
     if (pool != NULL) {
         idle = pool_take(pool);
         if (idle != NULL) {
-            conn_adopt_fd(&t->c, idle->fd, &idle->tls, idle->peer);
+            conn_adopt_link(&t->c, &idle->link, idle->peer);
             t->reused = idle->reused + 1;
             t->pool = pool;
             pool_item_free(idle);
@@ -835,9 +824,9 @@ static int tcp_setkeepalive(lua_State *L)
     tcp_t *t;
     pool_set_t *set;
     pool_t *pool;
-    tls_conn_t tls;
+    conn_link_t link;
     long long timeout, size;
-    int n = lua_gettop(L), state, fd;
+    int n = lua_gettop(L), state;
 
     if (n < 1 || n > 3)
         return luaL_error(L, "expecting 1 to 3 arguments "
@@ -848,7 +837,7 @@ static int tcp_setkeepalive(lua_State *L)
     if (tcp_half_closed(t))
         return push_closed(L);
     /* nginx knows from epoll that the peer closed; we ask the kernel */
-    state = conn_idle_state(&t->c);
+    state = conn_keepalive_state(&t->c);
     if (state == ERR_CLOSED)
         return push_closed(L);
     if (rbuf_len(&t->c.rb) > 0) {
@@ -880,12 +869,12 @@ static int tcp_setkeepalive(lua_State *L)
         lua_pushliteral(L, "connection in dubious state");
         return 2;
     }
-    fd = conn_release_fd(&t->c, &tls);
-    if (pool_put(pool, fd, &tls, t->reused,
+    conn_release_link(&t->c, &link);
+    if (pool_put(pool, &link, t->reused,
                  timeout > LONG_MAX ? LONG_MAX : (long)timeout, t->c.peer,
                  t->pool == pool) != ERR_OK) {
-        tls_conn_close(&tls);
-        close(fd);
+        tls_conn_close(&link.tls);
+        close(link.fd);
         if (t->pool != NULL) {
             pool_detach(t->pool);
             t->pool = NULL;

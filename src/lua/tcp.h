@@ -36,7 +36,10 @@ typedef struct {
 } tcp_t;
 
 /* Whether the socket holds a connection. */
-int tcp_connected(const tcp_t *t);
+static inline int tcp_connected(const tcp_t *t)
+{
+    return t->c.fd >= 0;
+}
 /* Pushes a read's outcome as ngx_lua does (the data, or nil, err, partial),
  * consumes the span and calls the clock hook when the read waited;
  * returns the number of values pushed. */
@@ -77,7 +80,14 @@ void tcp_after_wait(lua_State *L);
 
 /* For the methods' implementations. */
 tcp_t *tcp_check(lua_State *L);
-long tcp_effective(long timeout_ms);
+/* ngx_lua's default for the timeouts (lua_socket_*_timeout) */
+#define DEFAULT_TIMEOUT_MS 60000
+
+/* A timeout as the socket applies it: 0 (never set) is the default. */
+static inline long tcp_effective(long timeout_ms)
+{
+    return timeout_ms > 0 ? timeout_ms : DEFAULT_TIMEOUT_MS;
+}
 /* Pushes nil and the text of an error status; returns 2. */
 int tcp_push_error(lua_State *L, int rc);
 /* No connection, or one whose read or write side ended: for the methods

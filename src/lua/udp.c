@@ -11,8 +11,6 @@
 
 #include <string.h>
 
-#define DEFAULT_TIMEOUT_MS 60000
-
 typedef struct {
     dgram_t d;
     long read_timeout; /* ms; 0 = default */

@@ -22,8 +22,6 @@
 
 #define CHUNK 1024
 
-static const tls_conn_t plain;
-
 /* a connection whose peer has queued n bytes of `fill` (then `tail`), all
  * of it readable without waiting */
 static int try_setup(conn_t *c, int *peer, size_t n, char fill,
@@ -49,7 +47,7 @@ static int try_setup(conn_t *c, int *peer, size_t n, char fill,
     if (tail != NULL && send(sv[1], tail, strlen(tail), 0) != (ssize_t)strlen(tail))
         return -1;
     conn_init(c);
-    conn_adopt_fd(c, sv[0], &plain, "peer");
+    conn_adopt_link(c, &(conn_link_t){sv[0], {0}, 0}, "peer");
     c->rb.chunk = CHUNK;
     /* as after a read that filled the buffer: the next one reads at once */
     c->read_waited = 0;

@@ -19,8 +19,14 @@
 
 #define KEY(s) (s), strlen(s)
 
-/* the TLS layer of a plain TCP connection */
-static const tls_conn_t plain;
+/* a plain TCP connection on fd, as a socket hands it to the pool (pool_put
+ * copies it) */
+static const conn_link_t *plain(int fd)
+{
+    static conn_link_t link;
+    link.fd = fd;
+    return &link;
+}
 
 /* a connection: *ours (non-blocking, as the socket's are) and its peer */
 static int conn(int *peer)
@@ -56,7 +62,7 @@ static int list_is(const pool_t *p, const int *want)
     const pool_item_t *it = p->head, *prev = NULL;
     int i = 0;
     for (; it != NULL; prev = it, it = it->next, i++) {
-        if (want[i] != it->fd || it->prev != prev)
+        if (want[i] != it->link.fd || it->prev != prev)
             return 0;
     }
     return want[i] == -1 && p->tail == prev && p->idle == i;
@@ -110,15 +116,15 @@ static void test_lru(void)
     for (i = 0; i < 4; i++)
         fd[i] = conn(&peer[i]);
 
-    CHECK("lru: put", pool_put(p, fd[0], &plain, 0, 0, "peer0", 0) == ERR_OK);
-    CHECK("lru: put", pool_put(p, fd[1], &plain, 3, 0, "peer1", 0) == ERR_OK);
+    CHECK("lru: put", pool_put(p, plain(fd[0]), 0, 0, "peer0", 0) == ERR_OK);
+    CHECK("lru: put", pool_put(p, plain(fd[1]), 3, 0, "peer1", 0) == ERR_OK);
     {
         int want[] = {fd[1], fd[0], -1};
         CHECK("lru: most recent first", list_is(p, want));
     }
     CHECK("lru: each put counted once", p->connections == 2);
     /* full: the least recently used one goes, its fd closed */
-    CHECK("lru: put when full", pool_put(p, fd[2], &plain, 7, 0, "peer2", 0) == ERR_OK);
+    CHECK("lru: put when full", pool_put(p, plain(fd[2]), 7, 0, "peer2", 0) == ERR_OK);
     {
         int want[] = {fd[2], fd[1], -1};
         CHECK("lru: evicted the tail", list_is(p, want));
@@ -127,7 +133,7 @@ static void test_lru(void)
     CHECK("lru: eviction uncounts", p->connections == 2);
 
     it = pool_take(p);
-    CHECK("lru: take gives the most recent", it != NULL && it->fd == fd[2]
+    CHECK("lru: take gives the most recent", it != NULL && it->link.fd == fd[2]
                                                  && it->reused == 7
                                                  && strcmp(it->peer, "peer2") == 0);
     CHECK("lru: taking keeps the count, refs the pool",
@@ -137,7 +143,7 @@ static void test_lru(void)
         CHECK("lru: rest of the list", list_is(p, want));
     }
     /* back into the pool, counted by the socket that took it */
-    CHECK("lru: put back", pool_put(p, it->fd, &plain, 8, 0, "peer2", 1) == ERR_OK);
+    CHECK("lru: put back", pool_put(p, plain(it->link.fd), 8, 0, "peer2", 1) == ERR_OK);
     pool_item_free(it);
     pool_unref(p);
     CHECK("lru: counted put adds nothing", p->connections == 2 && p->refs == 1);
@@ -148,7 +154,7 @@ static void test_lru(void)
     /* a socket attached to the pool (fresh connection) pools it: evicts */
     pool_attach(p);
     CHECK("lru: attach counts", p->connections == 3 && p->refs == 2);
-    CHECK("lru: counted put when full", pool_put(p, fd[3], &plain, 0, 0, "peer3", 1) == ERR_OK);
+    CHECK("lru: counted put when full", pool_put(p, plain(fd[3]), 0, 0, "peer3", 1) == ERR_OK);
     pool_unref(p);
     CHECK("lru: counted eviction", p->connections == 2 && p->refs == 1
                                        && !fd_is_open(fd[1]));
@@ -160,9 +166,9 @@ static void test_lru(void)
     {
         pool_t *one = pool_create(&s, KEY("one"), 1, -1);
         int pa, pb, a = conn(&pa), b = conn(&pb);
-        pool_put(one, a, &plain, 0, 0, "a", 0);
-        pool_put(one, b, &plain, 0, 0, "b", 0);
-        CHECK("lru: size 1", one->idle == 1 && one->head->fd == b
+        pool_put(one, plain(a), 0, 0, "a", 0);
+        pool_put(one, plain(b), 0, 0, "b", 0);
+        CHECK("lru: size 1", one->idle == 1 && one->head->link.fd == b
                                  && one->connections == 1 && !fd_is_open(a));
         close(pa);
         close(pb);
@@ -186,16 +192,16 @@ static void test_health(void)
     good = conn(&pg);
     bad_data = conn(&pd);
     bad_eof = conn(&pe);
-    pool_put(p, good, &plain, 1, 0, "good", 0);
-    pool_put(p, bad_data, &plain, 1, 0, "data", 0);
-    pool_put(p, bad_eof, &plain, 1, 0, "eof", 0);
+    pool_put(p, plain(good), 1, 0, "good", 0);
+    pool_put(p, plain(bad_data), 1, 0, "data", 0);
+    pool_put(p, plain(bad_eof), 1, 0, "eof", 0);
     CHECK("health: write", write(pd, "x", 1) == 1);
     close(pe);
     CHECK("health: 3 idle", p->idle == 3 && p->connections == 3);
 
     it = pool_take(p);
     CHECK("health: skips the dead and the dirty, takes the live one",
-          it != NULL && it->fd == good && strcmp(it->peer, "good") == 0);
+          it != NULL && it->link.fd == good && strcmp(it->peer, "good") == 0);
     CHECK("health: the skipped ones are closed and uncounted",
           !fd_is_open(bad_data) && !fd_is_open(bad_eof)
               && p->idle == 0 && p->connections == 1 && p->head == NULL
@@ -203,7 +209,7 @@ static void test_health(void)
     CHECK("health: nothing left", pool_take(p) == NULL);
     /* the taken one is still a working connection */
     CHECK("health: taken fd works", fd_is_open(good) && write(good, "y", 1) == 1);
-    close(it->fd);
+    close(it->link.fd);
     pool_item_free(it);
     pool_detach(p);
     /* its last connection gone, the pool is forgotten, as in ngx_lua */
@@ -214,7 +220,7 @@ static void test_health(void)
     /* only dead ones: nothing */
     {
         int pa, a = conn(&pa);
-        pool_put(p, a, &plain, 0, 0, "a", 0);
+        pool_put(p, plain(a), 0, 0, "a", 0);
         close(pa);
         CHECK("health: a dead one alone gives nothing", pool_take(p) == NULL
                                                             && !fd_is_open(a)
@@ -239,16 +245,16 @@ static void test_expiry(void)
     b = conn(&pb);
     c = conn(&pc);
     now = io_now();
-    pool_put(p, a, &plain, 0, 100, "a", 0);   /* expires in 100 ms */
-    pool_put(p, b, &plain, 0, 0, "b", 0);     /* never */
-    pool_put(q, c, &plain, 0, 5000, "c", 0);  /* in 5 s */
-    CHECK("expiry: deadline set", p->tail->fd == a && p->tail->expires >= now + 100
+    pool_put(p, plain(a), 0, 100, "a", 0);   /* expires in 100 ms */
+    pool_put(p, plain(b), 0, 0, "b", 0);     /* never */
+    pool_put(q, plain(c), 0, 5000, "c", 0);  /* in 5 s */
+    CHECK("expiry: deadline set", p->tail->link.fd == a && p->tail->expires >= now + 100
                                       && p->tail->expires <= io_now() + 100
                                       && p->head->expires == 0);
     pool_set_tidy(&s, io_now());
     CHECK("expiry: nothing due yet", p->idle == 2 && q->idle == 1);
     pool_set_tidy(&s, now + 200);
-    CHECK("expiry: the due one closed", p->idle == 1 && p->head->fd == b
+    CHECK("expiry: the due one closed", p->idle == 1 && p->head->link.fd == b
                                             && !fd_is_open(a) && peer_sees_eof(pa)
                                             && p->connections == 1);
     CHECK("expiry: others kept", fd_is_open(b) && q->idle == 1 && fd_is_open(c));
@@ -278,14 +284,14 @@ static void test_refs(void)
     b = conn(&pb);
     /* one socket holds a fresh connection, one took an idle one */
     pool_attach(p);
-    pool_put(p, b, &plain, 2, 0, "b", 0);
+    pool_put(p, plain(b), 2, 0, "b", 0);
     it = pool_take(p);
     CHECK("refs: two users", it != NULL && p->refs == 3 && p->connections == 2);
     pool_set_close(&s);
     /* the set is gone, the pool lives on for its sockets */
     CHECK("refs: orphaned, not freed", p->orphan && p->refs == 2 && s.closed);
-    CHECK("refs: the taken fd stays open", fd_is_open(it->fd));
-    close(it->fd);
+    CHECK("refs: the taken fd stays open", fd_is_open(it->link.fd));
+    close(it->link.fd);
     pool_item_free(it);
     pool_detach(p);
     CHECK("refs: one user left", p->refs == 1 && p->connections == 1);
@@ -313,13 +319,13 @@ static void test_peer_name(void)
     longname[sizeof longname - 1] = '\0';
     pool_set_init(&s);
     p = pool_create(&s, KEY("names"), 1, -1);
-    pool_put(p, a, &plain, 0, 0, longname, 0);
+    pool_put(p, plain(a), 0, 0, longname, 0);
     it = pool_take(p);
     CHECK("peer name: truncated and terminated",
           it != NULL && strlen(it->peer) == sizeof it->peer - 1
               && it->peer[0] == 'n');
     if (it != NULL) {
-        close(it->fd);
+        close(it->link.fd);
         pool_item_free(it);
     }
     pool_detach(p);
@@ -354,8 +360,8 @@ static void test_fork(void)
     p = pool_create(&s, KEY("fork"), 5, 1);
     a = conn(&pa);
     b = conn(&pb);
-    pool_put(p, a, &plain, 4, 0, "a", 0);
-    pool_put(p, b, &plain, 5, 0, "b", 0);
+    pool_put(p, plain(a), 4, 0, "a", 0);
+    pool_put(p, plain(b), 5, 0, "b", 0);
     pool_attach(p); /* a socket in use, inherited too */
     fflush(stdout);
     pid = fork();
@@ -392,10 +398,10 @@ static void test_fork(void)
     CHECK("fork: and pooled in the parent", p->idle == 2 && p->connections == 3);
     {
         pool_item_t *it = pool_take(p);
-        CHECK("fork: the parent takes its own", it != NULL && it->fd == b
+        CHECK("fork: the parent takes its own", it != NULL && it->link.fd == b
                                                     && it->reused == 5);
         if (it != NULL) {
-            close(it->fd);
+            close(it->link.fd);
             pool_item_free(it);
             pool_detach(p);
         }
@@ -424,7 +430,7 @@ static void test_fork_first_pool(void)
         pool_set_claim(&s);
         p = pool_create(&s, KEY("first"), 5, -1);
         a = conn(&pa);
-        if (p == NULL || pool_put(p, a, &plain, 0, 0, "a", 0) != ERR_OK)
+        if (p == NULL || pool_put(p, plain(a), 0, 0, "a", 0) != ERR_OK)
             code |= 1;
         pool_set_tidy(&s, io_now());
         if (p == NULL || p->idle != 1 || !fd_is_open(a))
