@@ -51,6 +51,12 @@ return function(methods, mt, parts)
     local out_p = ffi_new("const char *[1]")
     local out_n = ffi_new("size_t[1]")
 
+    -- a native socket: a table given the socket's metatable is not one,
+    -- and the FFI cannot take it (tcp.c says what ngx_lua would)
+    local function native(self)
+        return type(self) == "userdata" and getmetatable(self) == mt
+    end
+
     -- the string of a read that ended DONE; its bytes are then consumed
     local function take(self)
         local s = ffi_string(out_p[0], out_n[0])
@@ -79,7 +85,7 @@ return function(methods, mt, parts)
         elseif n ~= 1 then
             return c_receive(...)
         end
-        if getmetatable(self) ~= mt then
+        if not native(self) then
             return c_receive(...)
         end
         local st = api.receive(self, kind, size, out_p, out_n)
@@ -94,7 +100,7 @@ return function(methods, mt, parts)
     methods.send = function(...)
         if select("#", ...) == 2 then
             local self, data = ...
-            if type(data) == "string" and getmetatable(self) == mt then
+            if type(data) == "string" and native(self) then
                 local st = api.send(self, data, #data, out_n)
                 if st == DONE then
                     return tonumber(out_n[0])
@@ -111,7 +117,7 @@ return function(methods, mt, parts)
     methods.receiveuntil = function(...)
         local n = select("#", ...)
         local self, pat, opts = ...
-        if type(pat) ~= "string" or #pat == 0 or getmetatable(self) ~= mt
+        if type(pat) ~= "string" or #pat == 0 or not native(self)
            or not (n == 2 or n == 3 and type(opts) == "table"
                    and getmetatable(opts) == nil
                    and (opts.inclusive == nil
