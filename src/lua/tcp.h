@@ -37,12 +37,27 @@ typedef struct {
 
 /* Whether the socket holds a connection. */
 int tcp_connected(const tcp_t *t);
+/* No connection, or one whose both sides ended: what close and
+ * getreusedtimes answer nil, "closed" for. */
+static inline int tcp_closed(const tcp_t *t)
+{
+    return !tcp_connected(t) || (t->c.read_done && t->c.write_done);
+}
+/* receiveany's max, a number as ngx_lua reads it (truncated): 0 for one
+ * that raises "bad max argument" (below 1, NaN). */
+size_t tcp_any_max(lua_Number n);
+/* A timeout, a number of ms as ngx_lua reads it (truncated; 0 is the
+ * default): -1 for one that raises "bad timeout value" (negative, 2^31
+ * and above, NaN). */
+long tcp_timeout_ms(lua_Number n);
+/* What settimeouts sets (settimeout: the same value three times). */
+void tcp_set_timeouts(tcp_t *t, long connect_ms, long send_ms, long read_ms);
 /* Pushes a read's outcome as ngx_lua does (the data, or nil, err, partial),
  * consumes the span and calls the clock hook when the read waited;
  * returns the number of values pushed. */
 int tcp_push_read(lua_State *L, tcp_t *t, int rc, conn_span_t *span);
 /* The entry points of the LuaJIT FFI path (tcp_ffi.c), as a light
- * userdata, and the C function that ends a read or send it left over. */
+ * userdata, and the C functions that end a read or send it left over. */
 void tcp_ffi_push(lua_State *L);
 
 /* A receiveuntil iterator's state (the iterator's second upvalue). */
