@@ -535,6 +535,18 @@ static int tcp_bind(lua_State *L)
 
 /* ---- send ------------------------------------------------------------- */
 
+int tcp_push_sent(lua_State *L, tcp_t *t, int rc, size_t sent)
+{
+    if (rc == ERR_OK) {
+        lua_pushinteger(L, (lua_Integer)sent);
+    } else {
+        errlog_socket(L, "tcp", "send", rc, NULL);
+        tcp_push_error(L, rc);
+    }
+    TCP_AFTER_WAIT(L, t);
+    return rc == ERR_OK ? 1 : 2;
+}
+
 static int tcp_send(lua_State *L)
 {
     tcp_t *t;
@@ -562,14 +574,7 @@ static int tcp_send(lua_State *L)
     }
     rc = conn_send(&t->c, p.data, p.len,
                    io_deadline_lazy(tcp_effective(t->send_timeout)), &sent);
-    if (rc == ERR_OK) {
-        lua_pushinteger(L, (lua_Integer)sent);
-    } else {
-        errlog_socket(L, "tcp", "send", rc, NULL);
-        tcp_push_error(L, rc);
-    }
-    TCP_AFTER_WAIT(L, t);
-    return rc == ERR_OK ? 1 : 2;
+    return tcp_push_sent(L, t, rc, sent);
 }
 
 /* ---- receive ---------------------------------------------------------- */

@@ -56,6 +56,9 @@ void tcp_set_timeouts(tcp_t *t, long connect_ms, long send_ms, long read_ms);
  * consumes the span and calls the clock hook when the read waited;
  * returns the number of values pushed. */
 int tcp_push_read(lua_State *L, tcp_t *t, int rc, conn_span_t *span);
+/* Pushes a send's outcome as ngx_lua does (the bytes sent, or nil, err,
+ * logged) and calls the clock hook; returns the number of values pushed. */
+int tcp_push_sent(lua_State *L, tcp_t *t, int rc, size_t sent);
 /* The entry points of the LuaJIT FFI path (tcp_ffi.c), as a light
  * userdata, and the C functions that end a read or send it left over. */
 void tcp_ffi_push(lua_State *L);

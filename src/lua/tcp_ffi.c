@@ -19,7 +19,6 @@
  * clock hook), or declines before doing anything. One implementation of
  * every outcome: the finishers are tcp.c's own code. */
 #include "lua/tcp.h"
-#include "lua/errlog.h"
 
 #include "core/conn.h"
 #include "core/err.h"
@@ -189,16 +188,7 @@ static int tcp_ffi_finish_receive(lua_State *L)
 static int tcp_ffi_finish_send(lua_State *L)
 {
     tcp_t *t = tcp_check(L);
-    int rc = t->ffi_rc;
-
-    if (rc == ERR_OK) {
-        lua_pushinteger(L, (lua_Integer)t->ffi_sent);
-    } else {
-        errlog_socket(L, "tcp", "send", rc, NULL);
-        tcp_push_error(L, rc);
-    }
-    TCP_AFTER_WAIT(L, t);
-    return rc == ERR_OK ? 1 : 2;
+    return tcp_push_sent(L, t, t->ffi_rc, t->ffi_sent);
 }
 
 static int tcp_ffi_until_state(lua_State *L)
