@@ -28,6 +28,24 @@ describe("errors", function()
         end
     end)
 
+    it("a table given the socket's metatable is no socket either", function()
+        -- under LuaJIT the FFI path must leave it to tcp.c's check, not
+        -- hand it to an FFI call (which would raise its own message)
+        local sock = native.tcp()
+        local fake = setmetatable({}, native.tcp_mt)
+        local calls = {
+            send = {"x"}, receive = {}, receiveany = {1}, receiveuntil = {"x"},
+            settimeout = {1}, settimeouts = {1, 1, 1}, getreusedtimes = {},
+        }
+        for name, args in pairs(calls) do
+            local unpack = table.unpack or unpack
+            assert.error_matches(function() local _ = sock[name](fake, unpack(args)) end,
+                "(resty.luasocket.tcp expected, got ", name)
+        end
+        -- or Lua 5.2+ would call the socket's __gc on it
+        setmetatable(fake, nil)
+    end)
+
     it("close() counts its arguments", function()
         local sock = native.tcp()
         assert.error_matches(function() local _ = sock:close(1) end,

@@ -1,7 +1,9 @@
--- The LuaJIT FFI path of receive and send (src/lua/tcp_ffi.c,
+-- The LuaJIT FFI path of the hot methods (src/lua/tcp_ffi.c,
 -- lib/resty/luasocket/fast.lua): installed under LuaJIT only, and the
 -- loops that use it compile. Its behaviour is the rest of the suite's and
--- t/diff's: both run through it under LuaJIT.
+-- t/diff's: both run through it under LuaJIT. Each loop below calls a
+-- method every time round: were that method a lua_CFunction, the trace
+-- would stitch there.
 
 local native = require "resty.luasocket.native"
 local helper = require "helper"
@@ -82,6 +84,54 @@ describe("the LuaJIT FFI path", function()
             for _ = 1, LINES do
                 assert(s:send("abcd") == 4)
                 assert(s:receive(4) == "abcd")
+            end
+        end)
+        s:close()
+    end)
+
+    it("so does a receiveany loop: max above and equal to what is there", function()
+        -- one byte cannot arrive split, and receiveany(1) returns exactly
+        -- one of the three: no result depends on how the peer's bytes come
+        local s = helper.connected("echo")
+        compiles(function()
+            for _ = 1, LINES do
+                assert(s:send("a") == 1)
+                assert(s:receiveany(100) == "a")
+                assert(s:send("bcd") == 3)
+                assert(s:receiveany(1) == "b")
+                assert(s:receiveany(1.5) == "c")
+                assert(s:receiveany(1) == "d")
+            end
+        end)
+        s:close()
+    end)
+
+    it("so does a request loop that sets its timeouts every time", function()
+        local s = helper.connected("echo")
+        compiles(function()
+            for i = 1, LINES do
+                s:settimeout(2000 + i % 3)
+                assert(s:send("x") == 1)
+                s:settimeouts(2000, 2000, 2000.5 + i % 3)
+                assert(s:receive(1) == "x")
+            end
+        end)
+        -- and they return nothing, as tcp.c's do
+        assert.equal(0, select("#", s:settimeout(2000)))
+        assert.equal(0, select("#", s:settimeouts(2000, 2000, 2000)))
+        s:close()
+    end)
+
+    it("so does a getreusedtimes loop, on a connection from the pool", function()
+        local peer = helper.peer("echo")
+        local s = native.tcp()
+        s:settimeout(2000)
+        assert(s:connect("127.0.0.1", peer.port) == 1)
+        assert(s:setkeepalive() == 1)
+        assert(s:connect("127.0.0.1", peer.port) == 1)
+        compiles(function()
+            for _ = 1, LINES do
+                assert(s:getreusedtimes() == 1)
             end
         end)
         s:close()

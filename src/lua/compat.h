@@ -113,13 +113,18 @@ static inline lua_Number compat_tonumber(lua_State *L, int idx)
  * LuaJIT (where 5.3+'s lua_tointeger would refuse 5.7). Like the x86
  * conversion LuaJIT relies on, NaN and values out of the 64-bit range
  * become the most negative integer, which every caller rejects as negative.
- * Non-numbers are 0. */
-static inline long long compat_trunc(lua_State *L, int idx)
+ * Non-numbers are 0. compat_trunc_number converts a number already read
+ * (the FFI path passes one). */
+static inline long long compat_trunc_number(lua_Number n)
 {
-    lua_Number n = compat_tonumber(L, idx);
     if (!(n > -9223372036854775808.0 && n < 9223372036854775808.0))
         return (-9223372036854775807LL - 1);
     return (long long)n;
+}
+
+static inline long long compat_trunc(lua_State *L, int idx)
+{
+    return compat_trunc_number(compat_tonumber(L, idx));
 }
 
 #endif

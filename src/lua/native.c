@@ -156,7 +156,7 @@ static void pin_library(void)
 #endif
 }
 
-/* Under LuaJIT, resty.luasocket.fast replaces receive and send with
+/* Under LuaJIT, resty.luasocket.fast replaces the hot TCP methods with
  * their FFI path (tcp_ffi.c); it returns nil elsewhere. A missing or
  * failing file leaves tcp.c's methods: never an error. native.fast_path
  * says which. The module table is at the top of the stack. */

@@ -524,6 +524,18 @@ static int tcp_bind(lua_State *L)
 
 /* ---- send ------------------------------------------------------------- */
 
+int tcp_push_sent(lua_State *L, tcp_t *t, int rc, size_t sent)
+{
+    if (rc == ERR_OK) {
+        lua_pushinteger(L, (lua_Integer)sent);
+    } else {
+        errlog_socket(L, "tcp", "send", rc, NULL);
+        tcp_push_error(L, rc);
+    }
+    TCP_AFTER_WAIT(L, t);
+    return rc == ERR_OK ? 1 : 2;
+}
+
 static int tcp_send(lua_State *L)
 {
     tcp_t *t;
@@ -551,14 +563,7 @@ static int tcp_send(lua_State *L)
     }
     rc = conn_send(&t->c, p.data, p.len,
                    io_deadline_lazy(tcp_effective(t->send_timeout)), &sent);
-    if (rc == ERR_OK) {
-        lua_pushinteger(L, (lua_Integer)sent);
-    } else {
-        errlog_socket(L, "tcp", "send", rc, NULL);
-        tcp_push_error(L, rc);
-    }
-    TCP_AFTER_WAIT(L, t);
-    return rc == ERR_OK ? 1 : 2;
+    return tcp_push_sent(L, t, rc, sent);
 }
 
 /* ---- receive ---------------------------------------------------------- */
@@ -635,7 +640,7 @@ static int tcp_receive(lua_State *L)
     t = tcp_check(L);
     if (!tcp_connected(t) || t->c.read_done)
         return push_closed(L);
-    deadline = io_deadline_lazy(tcp_effective(t->read_timeout));
+    deadline = tcp_read_deadline(t);
 
     /* "*l" first: the common case must not pay for number parsing */
     if (n == 1) {
@@ -666,11 +671,17 @@ static int tcp_receive(lua_State *L)
     return tcp_push_read(L, t, rc, &span);
 }
 
+size_t tcp_any_max(lua_Number n)
+{
+    long long max = compat_trunc_number(n);
+    return max > 0 ? (size_t)max : 0;
+}
+
 static int tcp_receiveany(lua_State *L)
 {
     tcp_t *t;
     conn_span_t span;
-    long long max;
+    size_t max;
     int n = lua_gettop(L), rc;
 
     if (n != 2)
@@ -679,13 +690,11 @@ static int tcp_receiveany(lua_State *L)
     t = tcp_check(L);
     if (!tcp_connected(t) || t->c.read_done)
         return push_closed(L);
-    if (!compat_isnumber(L, 2))
+    if (!compat_isnumber(L, 2)
+        || (max = tcp_any_max(compat_tonumber(L, 2))) == 0)
         return luaL_argerror(L, 2, "bad max argument");
-    max = compat_trunc(L, 2);
-    if (max <= 0)
-        return luaL_argerror(L, 2, "bad max argument");
-    rc = conn_recv_any(&t->c, (size_t)max,
-                       io_deadline_lazy(tcp_effective(t->read_timeout)), &span);
+    rc = conn_recv_any(&t->c, max,
+                       tcp_read_deadline(t), &span);
     return tcp_push_read(L, t, rc, &span);
 }
 
@@ -730,7 +739,7 @@ static int tcp_until_iter(lua_State *L)
         return 3;
     }
     rc = conn_recv_until(&t->c, u->m, &u->at, u->inclusive, (size_t)size,
-                         io_deadline_lazy(tcp_effective(t->read_timeout)), &span,
+                         tcp_read_deadline(t), &span,
                          &found);
     if (rc == ERR_OK && found && size > 0)
         u->ended = 1;
@@ -798,7 +807,7 @@ static int tcp_close(lua_State *L)
         return luaL_error(L, "expecting 1 argument "
                           "(including the object) but seen %d", n);
     t = tcp_check(L);
-    if (!tcp_connected(t) || (t->c.read_done && t->c.write_done))
+    if (tcp_closed(t))
         return push_closed(L);
     tcp_release(t);
     lua_pushinteger(L, 1);
@@ -902,20 +911,33 @@ static int tcp_getreusedtimes(lua_State *L)
         return luaL_error(L, "expecting 1 argument "
                           "(including the object), but got %d", n);
     t = tcp_check(L);
-    if (!tcp_connected(t) || (t->c.read_done && t->c.write_done))
+    if (tcp_closed(t))
         return push_closed(L);
     lua_pushinteger(L, t->reused);
     return 1;
+}
+
+long tcp_timeout_ms(lua_Number n)
+{
+    long long ms = compat_trunc_number(n);
+    return ms < 0 || ms > 2147483647LL ? -1 : (long)ms;
+}
+
+void tcp_set_timeouts(tcp_t *t, long connect_ms, long send_ms, long read_ms)
+{
+    t->connect_timeout = connect_ms;
+    t->send_timeout = send_ms;
+    t->read_timeout = read_ms;
 }
 
 /* A timeout argument as ngx_lua reads it: a number (or number-like string)
  * of milliseconds; anything else is 0, which means the default. */
 static long check_timeout(lua_State *L, int idx)
 {
-    long long ms = compat_trunc(L, idx);
-    if (ms < 0 || ms > 2147483647LL)
+    long ms = tcp_timeout_ms(compat_tonumber(L, idx));
+    if (ms < 0)
         luaL_error(L, "bad timeout value");
-    return (long)ms;
+    return ms;
 }
 
 static int tcp_settimeout(lua_State *L)
@@ -929,7 +951,7 @@ static int tcp_settimeout(lua_State *L)
                           "(including the object) but seen %d", n);
     t = tcp_check(L);
     ms = check_timeout(L, 2);
-    t->connect_timeout = t->send_timeout = t->read_timeout = ms;
+    tcp_set_timeouts(t, ms, ms, ms);
     return 0;
 }
 
@@ -946,9 +968,7 @@ static int tcp_settimeouts(lua_State *L)
     c = check_timeout(L, 2);
     s = check_timeout(L, 3);
     r = check_timeout(L, 4);
-    t->connect_timeout = c;
-    t->send_timeout = s;
-    t->read_timeout = r;
+    tcp_set_timeouts(t, c, s, r);
     return 0;
 }
 

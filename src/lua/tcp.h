@@ -40,12 +40,30 @@ static inline int tcp_connected(const tcp_t *t)
 {
     return t->c.fd >= 0;
 }
+/* No connection, or one whose both sides ended: what close and
+ * getreusedtimes answer nil, "closed" for. */
+static inline int tcp_closed(const tcp_t *t)
+{
+    return !tcp_connected(t) || (t->c.read_done && t->c.write_done);
+}
+/* receiveany's max, a number as ngx_lua reads it (truncated): 0 for one
+ * that raises "bad max argument" (below 1, NaN). */
+size_t tcp_any_max(lua_Number n);
+/* A timeout, a number of ms as ngx_lua reads it (truncated; 0 is the
+ * default): -1 for one that raises "bad timeout value" (negative, 2^31
+ * and above, NaN). */
+long tcp_timeout_ms(lua_Number n);
+/* What settimeouts sets (settimeout: the same value three times). */
+void tcp_set_timeouts(tcp_t *t, long connect_ms, long send_ms, long read_ms);
 /* Pushes a read's outcome as ngx_lua does (the data, or nil, err, partial),
  * consumes the span and calls the clock hook when the read waited;
  * returns the number of values pushed. */
 int tcp_push_read(lua_State *L, tcp_t *t, int rc, conn_span_t *span);
+/* Pushes a send's outcome as ngx_lua does (the bytes sent, or nil, err,
+ * logged) and calls the clock hook; returns the number of values pushed. */
+int tcp_push_sent(lua_State *L, tcp_t *t, int rc, size_t sent);
 /* The entry points of the LuaJIT FFI path (tcp_ffi.c), as a light
- * userdata, and the C function that ends a read or send it left over. */
+ * userdata, and the C functions that end a read or send it left over. */
 void tcp_ffi_push(lua_State *L);
 
 /* A receiveuntil iterator's state (the iterator's second upvalue). */
@@ -87,6 +105,13 @@ tcp_t *tcp_check(lua_State *L);
 static inline long tcp_effective(long timeout_ms)
 {
     return timeout_ms > 0 ? timeout_ms : DEFAULT_TIMEOUT_MS;
+}
+
+/* A read's deadline, lazy (io.h): a read served from the buffer reads no
+ * clock. */
+static inline io_ms tcp_read_deadline(const tcp_t *t)
+{
+    return io_deadline_lazy(tcp_effective(t->read_timeout));
 }
 /* Pushes nil and the text of an error status; returns 2. */
 int tcp_push_error(lua_State *L, int rc);

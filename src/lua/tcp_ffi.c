@@ -1,27 +1,33 @@
-/* The native socket's hottest methods for LuaJIT's FFI: receive, send and
- * the receiveuntil iterator reach the same core calls as tcp.c's, through calls the JIT compiles
- * (a lua_CFunction ends the trace that calls it). lib/resty/luasocket/
- * fast.lua holds the Lua side; luaopen installs it under LuaJIT.
+/* The native socket's hottest methods for LuaJIT's FFI: receive, send,
+ * the receiveuntil iterator and receiveany, which move the data, and
+ * settimeout, settimeouts and getreusedtimes, which clients call around
+ * every request (a timeout per call, a pool check per connect). They
+ * reach the same core calls and tcp.c helpers as tcp.c's methods, through
+ * calls the JIT compiles: a lua_CFunction ends the trace that calls it,
+ * so one classic call in a loop of FFI calls would still cut the loop.
+ * lib/resty/luasocket/fast.lua holds the Lua side; luaopen installs it
+ * under LuaJIT.
  *
  * The split: the FFI side takes only well-formed calls (fast.lua checks
- * the arguments and that self is a native socket; everything else goes to
- * tcp.c's methods, which raise ngx_lua's errors). A call here either
+ * the argument count and types and that self is a native socket, and the
+ * entry points read numbers with tcp.c's own conversions, declining any
+ * value tcp.c refuses or treats apart; everything else goes to tcp.c's
+ * methods, which raise ngx_lua's errors). A call here either
  * completes the common case (data or bytes sent, nothing else to do), or
  * leaves its outcome in the socket for a C finisher that pushes it as
  * tcp.c does (errors, logging, big strings made under protection, the
  * clock hook), or declines before doing anything. One implementation of
  * every outcome: the finishers are tcp.c's own code. */
 #include "lua/tcp.h"
-#include "lua/errlog.h"
 
 #include "core/conn.h"
 #include "core/err.h"
 
-#include <lauxlib.h>
 
 /* what an FFI call tells fast.lua */
 enum {
-    FFI_DONE = 0,    /* the result is in *p, *n (receive) or *sent */
+    FFI_DONE = 0,    /* the result is in *p, *n (reads), *sent or *times,
+                        or there is none (settimeouts) */
     FFI_FINISH = 1,  /* call the finisher: the outcome waits in the socket */
     FFI_CLASSIC = 2, /* nothing done: call the tcp.c method */
     FFI_ENDED = 3    /* an iterator after its sized call found the pattern:
@@ -40,6 +46,10 @@ typedef struct {
     int (*send)(void *ud, const char *p, size_t n, size_t *sent);
     int (*until)(void *ud, void *state, double size, const char **p,
                  size_t *n);
+    int (*receiveany)(void *ud, double max, const char **p, size_t *n);
+    int (*settimeouts)(void *ud, double connect_ms, double send_ms,
+                       double read_ms);
+    int (*getreusedtimes)(void *ud, size_t *times);
 } tcp_ffi_api_t;
 
 static int ffi_read_done(tcp_t *t, const char **p, size_t *n);
@@ -54,7 +64,7 @@ static int ffi_receive(void *ud, int kind, double size, const char **p,
 
     if (!tcp_connected(t) || t->c.read_done)
         return FFI_CLASSIC;
-    deadline = io_deadline_lazy(tcp_effective(t->read_timeout));
+    deadline = tcp_read_deadline(t);
     if (kind == 0)
         rc = conn_recv_line(&t->c, deadline, &t->ffi_span);
     else if (kind == 1)
@@ -94,11 +104,49 @@ static int ffi_until(void *ud, void *state, double size, const char **p,
     }
     t->ffi_rc = conn_recv_until(&t->c, u->m, &u->at, u->inclusive,
                                 (size_t)size,
-                                io_deadline_lazy(tcp_effective(t->read_timeout)),
+                                tcp_read_deadline(t),
                                 &t->ffi_span, &found);
     if (t->ffi_rc == ERR_OK && found && size > 0)
         u->ended = 1;
     return ffi_read_done(t, p, n);
+}
+
+/* max: any number; one receiveany refuses is tcp.c's to raise about. */
+static int ffi_receiveany(void *ud, double max, const char **p, size_t *n)
+{
+    tcp_t *t = ud;
+    size_t m;
+
+    if (!tcp_connected(t) || t->c.read_done || (m = tcp_any_max(max)) == 0)
+        return FFI_CLASSIC;
+    t->ffi_rc = conn_recv_any(&t->c, m,
+                              tcp_read_deadline(t),
+                              &t->ffi_span);
+    return ffi_read_done(t, p, n);
+}
+
+/* settimeouts(c, s, r), and settimeout(ms) as (ms, ms, ms). Nothing is set
+ * unless tcp.c would take all three: it raises before it sets any. */
+static int ffi_settimeouts(void *ud, double connect_ms, double send_ms,
+                           double read_ms)
+{
+    long c = tcp_timeout_ms(connect_ms), s = tcp_timeout_ms(send_ms),
+         r = tcp_timeout_ms(read_ms);
+
+    if (c < 0 || s < 0 || r < 0)
+        return FFI_CLASSIC;
+    tcp_set_timeouts(ud, c, s, r);
+    return FFI_DONE;
+}
+
+static int ffi_getreusedtimes(void *ud, size_t *times)
+{
+    const tcp_t *t = ud;
+
+    if (tcp_closed(t))
+        return FFI_CLASSIC;
+    *times = (size_t)t->reused;
+    return FFI_DONE;
 }
 
 /* After FFI_DONE, once the string is made: the bytes are consumed. */
@@ -125,8 +173,10 @@ static int ffi_send(void *ud, const char *p, size_t n, size_t *sent)
     return FFI_DONE;
 }
 
-static const tcp_ffi_api_t tcp_ffi_api = {ffi_receive, ffi_release,
-                                          ffi_send, ffi_until};
+static const tcp_ffi_api_t tcp_ffi_api = {
+    ffi_receive, ffi_release, ffi_send, ffi_until,
+    ffi_receiveany, ffi_settimeouts, ffi_getreusedtimes,
+};
 
 static int tcp_ffi_finish_receive(lua_State *L)
 {
@@ -137,16 +187,7 @@ static int tcp_ffi_finish_receive(lua_State *L)
 static int tcp_ffi_finish_send(lua_State *L)
 {
     tcp_t *t = tcp_check(L);
-    int rc = t->ffi_rc;
-
-    if (rc == ERR_OK) {
-        lua_pushinteger(L, (lua_Integer)t->ffi_sent);
-    } else {
-        errlog_socket(L, "tcp", "send", rc, NULL);
-        tcp_push_error(L, rc);
-    }
-    TCP_AFTER_WAIT(L, t);
-    return rc == ERR_OK ? 1 : 2;
+    return tcp_push_sent(L, t, t->ffi_rc, t->ffi_sent);
 }
 
 static int tcp_ffi_until_state(lua_State *L)

@@ -1,14 +1,20 @@
--- The LuaJIT FFI path of the native socket's receive, send and receiveuntil
--- iterators (the C side is src/lua/tcp_ffi.c). The native module requires
--- this file when it loads; under LuaJIT with the FFI it returns the
--- installer, elsewhere nil and the methods stay tcp.c's.
+-- The LuaJIT FFI path of the native socket's hot methods (the C side is
+-- src/lua/tcp_ffi.c): calling a lua_CFunction ends a trace, so a loop of
+-- requests compiles whole only if every method it calls each time goes
+-- through the FFI: receive, send, receiveuntil's iterators, receiveany,
+-- and settimeout, settimeouts and getreusedtimes, which clients call
+-- around every request. The native module requires this file when it
+-- loads; under LuaJIT with the FFI it returns the installer, elsewhere nil
+-- and the methods stay tcp.c's.
 --
 -- Only well-formed calls take the FFI path: receive() / receive("*l") /
 -- receive("*a") / receive(n) with an integer n >= 1, send(s) of a string,
--- and the calls () / (size) of an iterator of receiveuntil(pattern[,
--- options]), on a native socket. Anything else, and every outcome but
--- plain success, goes through tcp.c's code, so that errors, logging and
--- partial data have one implementation.
+-- the calls () / (size) of an iterator of receiveuntil(pattern[,
+-- options]), receiveany(max), settimeout(ms) and settimeouts(c, s, r) with
+-- numbers (the C side reads them with tcp.c's conversions and declines
+-- what tcp.c refuses), getreusedtimes(), on a native socket. Anything
+-- else, and every outcome but plain success, goes through tcp.c's code, so
+-- that errors, logging and partial data have one implementation.
 --
 -- LRLS_NO_FFI=1 in the environment keeps tcp.c's methods (for comparing
 -- the two paths).
@@ -32,6 +38,10 @@ typedef struct {
     int (*send)(void *ud, const char *p, size_t n, size_t *sent);
     int (*until)(void *ud, void *state, double size, const char **p,
                  size_t *n);
+    int (*receiveany)(void *ud, double max, const char **p, size_t *n);
+    int (*settimeouts)(void *ud, double connect_ms, double send_ms,
+                       double read_ms);
+    int (*getreusedtimes)(void *ud, size_t *times);
 } lrls_tcp_ffi_api_t;
 ]]
 end
@@ -44,12 +54,20 @@ local SIZE_MAX = 2 ^ 31 - 1 -- larger sizes take tcp.c's path
 return function(methods, mt, parts)
     local api = ffi_cast("const lrls_tcp_ffi_api_t *", parts.api)
     local c_receive, c_send = methods.receive, methods.send
-    local c_receiveuntil = methods.receiveuntil
+    local c_receiveuntil, c_receiveany = methods.receiveuntil, methods.receiveany
+    local c_settimeout, c_settimeouts = methods.settimeout, methods.settimeouts
+    local c_getreusedtimes = methods.getreusedtimes
     local finish_receive, finish_send = parts.finish_receive, parts.finish_send
     local until_state = parts.until_state
     -- out-parameters: read right after the call, before anything can run
     local out_p = ffi_new("const char *[1]")
     local out_n = ffi_new("size_t[1]")
+
+    -- a native socket: a table given the socket's metatable is not one,
+    -- and the FFI cannot take it (tcp.c says what ngx_lua would)
+    local function native(self)
+        return type(self) == "userdata" and getmetatable(self) == mt
+    end
 
     -- the string of a read that ended DONE; its bytes are then consumed
     local function take(self)
@@ -79,7 +97,7 @@ return function(methods, mt, parts)
         elseif n ~= 1 then
             return c_receive(...)
         end
-        if getmetatable(self) ~= mt then
+        if not native(self) then
             return c_receive(...)
         end
         local st = api.receive(self, kind, size, out_p, out_n)
@@ -94,7 +112,7 @@ return function(methods, mt, parts)
     methods.send = function(...)
         if select("#", ...) == 2 then
             local self, data = ...
-            if type(data) == "string" and getmetatable(self) == mt then
+            if type(data) == "string" and native(self) then
                 local st = api.send(self, data, #data, out_n)
                 if st == DONE then
                     return tonumber(out_n[0])
@@ -111,7 +129,7 @@ return function(methods, mt, parts)
     methods.receiveuntil = function(...)
         local n = select("#", ...)
         local self, pat, opts = ...
-        if type(pat) ~= "string" or #pat == 0 or getmetatable(self) ~= mt
+        if type(pat) ~= "string" or #pat == 0 or not native(self)
            or not (n == 2 or n == 3 and type(opts) == "table"
                    and getmetatable(opts) == nil
                    and (opts.inclusive == nil
@@ -142,6 +160,55 @@ return function(methods, mt, parts)
             end
             return iter(...)
         end
+    end
+
+    methods.receiveany = function(...)
+        if select("#", ...) == 2 then
+            local self, max = ...
+            if type(max) == "number" and native(self) then
+                local st = api.receiveany(self, max, out_p, out_n)
+                if st == DONE then
+                    return take(self)
+                elseif st == FINISH then
+                    return finish_receive(self)
+                end
+            end
+        end
+        return c_receiveany(...)
+    end
+
+    -- both return nothing, as tcp.c's (and ngx_lua's) do
+    methods.settimeout = function(...)
+        if select("#", ...) == 2 then
+            local self, ms = ...
+            if type(ms) == "number" and native(self)
+               and api.settimeouts(self, ms, ms, ms) == DONE then
+                return
+            end
+        end
+        return c_settimeout(...)
+    end
+
+    methods.settimeouts = function(...)
+        if select("#", ...) == 4 then
+            local self, c, s, r = ...
+            if type(c) == "number" and type(s) == "number"
+               and type(r) == "number" and native(self)
+               and api.settimeouts(self, c, s, r) == DONE then
+                return
+            end
+        end
+        return c_settimeouts(...)
+    end
+
+    methods.getreusedtimes = function(...)
+        if select("#", ...) == 1 then
+            local self = ...
+            if native(self) and api.getreusedtimes(self, out_n) == DONE then
+                return tonumber(out_n[0])
+            end
+        end
+        return c_getreusedtimes(...)
     end
     return true
 end
