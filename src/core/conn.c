@@ -204,7 +204,7 @@ static int plain_read(conn_t *c, char *p, size_t space, io_ms deadline,
 static int fill(conn_t *c, size_t want, size_t most, io_ms *lazy)
 {
     size_t got, len = rbuf_len(&c->rb), space;
-    long sleep_ms = *lazy < 0 ? (long)(-*lazy - 1) : 0;
+    long sleep_ms = io_deadline_lazy_ms(*lazy);
     io_ms deadline = io_deadline_fix(lazy);
     int rc;
 

@@ -214,8 +214,6 @@ int io_read(int fd, char *p, size_t max, io_ms deadline, size_t *got,
 int io_peek(int fd)
 {
     struct pollfd p;
-    char c;
-    ssize_t n;
 
     /* a hang-up counts even when bytes came before it, as nginx's epoll
      * reports it; poll tells it where the system can */
@@ -228,14 +226,7 @@ int io_peek(int fd)
         return ERR_CLOSED;
     if (!(p.revents & POLLIN))
         return 0;
-    do {
-        n = recv(fd, &c, 1, MSG_PEEK | IO_NOWAIT);
-    } while (n < 0 && errno == EINTR);
-    if (n > 0)
-        return 1;
-    if (n == 0)
-        return ERR_CLOSED;
-    return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : ERR_CLOSED;
+    return io_idle_probe(fd);
 }
 
 int io_read_sleeping(int fd, char *p, size_t max, long ms, int *rcvtimeo,

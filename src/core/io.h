@@ -32,6 +32,12 @@ static inline io_ms io_deadline_fix(io_ms *deadline)
     return *deadline;
 }
 
+/* The timeout of a lazy deadline not fixed yet, in ms; 0 for any other. */
+static inline long io_deadline_lazy_ms(io_ms deadline)
+{
+    return deadline < 0 ? (long)(-deadline - 1) : 0;
+}
+
 /* Whether the deadline has passed, fixing a lazy one: one clock read. */
 static inline int io_deadline_passed(io_ms *deadline)
 {

@@ -27,8 +27,6 @@
 #define DEFAULT_KEEPALIVE_MS 60000
 #define DEFAULT_POOL_SIZE 30
 
-
-/* The iterator state of one receiveuntil() call. */
 #define UNTIL_MT "resty.luasocket.tcp.until"
 
 /* The addresses of these constants are registry keys: the clock hook, and
@@ -693,8 +691,7 @@ static int tcp_receiveany(lua_State *L)
     if (!compat_isnumber(L, 2)
         || (max = tcp_any_max(compat_tonumber(L, 2))) == 0)
         return luaL_argerror(L, 2, "bad max argument");
-    rc = conn_recv_any(&t->c, max,
-                       tcp_read_deadline(t), &span);
+    rc = conn_recv_any(&t->c, max, tcp_read_deadline(t), &span);
     return tcp_push_read(L, t, rc, &span);
 }
 
@@ -739,8 +736,7 @@ static int tcp_until_iter(lua_State *L)
         return 3;
     }
     rc = conn_recv_until(&t->c, u->m, &u->at, u->inclusive, (size_t)size,
-                         tcp_read_deadline(t), &span,
-                         &found);
+                         tcp_read_deadline(t), &span, &found);
     if (rc == ERR_OK && found && size > 0)
         u->ended = 1;
     return tcp_push_read(L, t, rc, &span);

@@ -23,7 +23,6 @@
 #include "core/conn.h"
 #include "core/err.h"
 
-
 /* what an FFI call tells fast.lua */
 enum {
     FFI_DONE = 0,    /* the result is in *p, *n (reads), *sent or *times,
@@ -39,6 +38,7 @@ enum {
  * nil, "no memory". */
 #define FFI_STRING_MAX (64 * 1024)
 
+/* fast.lua declares the same struct (lrls_tcp_ffi_api_t): change both */
 typedef struct {
     int (*receive)(void *ud, int kind, double size, const char **p,
                    size_t *n);
@@ -103,8 +103,7 @@ static int ffi_until(void *ud, void *state, double size, const char **p,
         return FFI_ENDED;
     }
     t->ffi_rc = conn_recv_until(&t->c, u->m, &u->at, u->inclusive,
-                                (size_t)size,
-                                tcp_read_deadline(t),
+                                (size_t)size, tcp_read_deadline(t),
                                 &t->ffi_span, &found);
     if (t->ffi_rc == ERR_OK && found && size > 0)
         u->ended = 1;
@@ -119,9 +118,7 @@ static int ffi_receiveany(void *ud, double max, const char **p, size_t *n)
 
     if (!tcp_connected(t) || t->c.read_done || (m = tcp_any_max(max)) == 0)
         return FFI_CLASSIC;
-    t->ffi_rc = conn_recv_any(&t->c, m,
-                              tcp_read_deadline(t),
-                              &t->ffi_span);
+    t->ffi_rc = conn_recv_any(&t->c, m, tcp_read_deadline(t), &t->ffi_span);
     return ffi_read_done(t, p, n);
 }
 
