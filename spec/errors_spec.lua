@@ -42,8 +42,19 @@ describe("errors", function()
             assert.error_matches(function() local _ = sock[name](fake, unpack(args)) end,
                 "(resty.luasocket.tcp expected, got ", name)
         end
-        -- or Lua 5.2+ would call the socket's __gc on it
-        setmetatable(fake, nil)
+    end)
+
+    it("a table given the socket's metatable is collected quietly", function()
+        -- Lua 5.2+ runs the metatable's __gc on it: were that to raise,
+        -- the error would come out of whatever allocation ran the collector
+        local fake = setmetatable({}, native.tcp_mt)
+        assert.equal(native.tcp_mt, getmetatable(fake))
+        fake = nil -- luacheck: ignore 311
+        assert.is_true(pcall(collectgarbage))
+        assert.is_true(pcall(collectgarbage))
+        -- nor does a direct call with something else do anything
+        assert.is_true(pcall(native.tcp_mt.__gc, {}))
+        assert.is_true(pcall(native.tcp_mt.__gc, 1))
     end)
 
     it("close() counts its arguments", function()

@@ -85,6 +85,20 @@ describe("the LuaJIT FFI path", function()
         s:close()
     end)
 
+    it("takes and gives strings with NUL bytes whole", function()
+        -- the FFI passes (pointer, length) both ways: nothing may stop at
+        -- a NUL as a C string would
+        local s = helper.connected("echo")
+        assert.equal(9, s:send("a\0b\0\0c\r\n\0"))
+        assert.equal("a\0b\0\0c", s:receive())
+        assert.equal("\0", s:receive(1))
+        assert.equal(6, s:send("\0--x\0\0"))
+        local read = s:receiveuntil("-x\0")
+        assert.equal("\0-", read())
+        assert.equal("\0", s:receiveany(10))
+        s:close()
+    end)
+
     it("so does a receive(n) loop", function()
         local s = helper.connected("echo")
         compiles(function()

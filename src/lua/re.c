@@ -203,7 +203,10 @@ static void push_key(lua_State *L, int idx, const rx_opts *o)
 
 static int regex_gc(lua_State *L)
 {
-    regex_t *r = luaL_checkudata(L, 1, REGEX_MT);
+    regex_t *r = compat_testudata(L, 1, REGEX_MT);
+
+    if (r == NULL)
+        return 0;
     /* only PCRE2's memory: at lua_close the cache's neighbours may be
      * finalized already, so the list is not touched */
     rx_free(&r->rx);

@@ -699,7 +699,10 @@ static int tcp_receiveany(lua_State *L)
 
 static int until_gc(lua_State *L)
 {
-    tcp_until_t *u = luaL_checkudata(L, 1, UNTIL_MT);
+    tcp_until_t *u = compat_testudata(L, 1, UNTIL_MT);
+
+    if (u == NULL)
+        return 0;
     free(u->m);
     u->m = NULL;
     return 0;
@@ -1121,7 +1124,12 @@ static int tcp_tostring(lua_State *L)
 
 static int tcp_gc(lua_State *L)
 {
-    tcp_t *t = luaL_checkudata(L, 1, TCP_MT);
+    /* the metatable is public: Lua 5.2+ may hand this a table that
+     * was given it, and an error here would surface anywhere */
+    tcp_t *t = compat_testudata(L, 1, TCP_MT);
+
+    if (t == NULL)
+        return 0;
     tcp_release(t);
     conn_close(&t->c);
     tls_cert_free(&t->client);

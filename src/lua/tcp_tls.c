@@ -53,7 +53,10 @@ static session_ud_t *push_session(lua_State *L, tls_session_t *s)
 
 static int session_gc(lua_State *L)
 {
-    session_ud_t *u = luaL_checkudata(L, 1, SESSION_MT);
+    session_ud_t *u = compat_testudata(L, 1, SESSION_MT);
+
+    if (u == NULL)
+        return 0;
     tls_session_unref(u->s);
     u->s = NULL;
     return 0;
