@@ -3,8 +3,17 @@
 #
 #   make                 build the module for the default interpreter
 #   make LUA=lua5.1      build/lua5.1/resty/luasocket/native.so
+#   make install         the Lua files and the module under PREFIX
+#                        (/usr/local), in the interpreter's own folders
+#                        (share/lua/5.x, lib/lua/5.x); DESTDIR for staging
 #   make test            the whole suite (every installed interpreter)
 #   make demo            talk to a local redis-server with the native socket
+#
+# The usual variables are honoured: CC, CFLAGS, CPPFLAGS, LDFLAGS; and
+# where pkg-config cannot find a dependency, LUA_INCDIR, OPENSSL_INCDIR /
+# OPENSSL_LIBDIR (or OPENSSL_DIR) and PCRE2_INCDIR / PCRE2_LIBDIR (or
+# PCRE2_DIR). Warnings are errors only when WERROR=-Werror (make test and
+# CI set it).
 
 LUAS_KNOWN := luajit lua5.1 lua5.2 lua5.3 lua5.4
 LUAS_FOUND := $(foreach l,$(LUAS_KNOWN),$(if $(shell command -v $(l) 2>/dev/null),$(l)))
@@ -21,28 +30,66 @@ LUA_PC ?= $(or $(PC_$(LUA)),$(LUA))
 
 CC ?= cc
 OPT ?= -O2 -g
-WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+WERROR ?=
+WARN := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes \
+        -Wmissing-prototypes
+# the user's CPPFLAGS and CFLAGS come last: theirs win (luarocks passes
+# its CFLAGS, distributions their hardening flags)
 CFLAGS_ALL = -std=c99 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -fPIC \
-             -fvisibility=hidden -pthread $(EXTRA_CFLAGS)
-LDFLAGS_ALL = -pthread $(EXTRA_LDFLAGS) -ldl
+             -fvisibility=hidden -pthread $(EXTRA_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+# LIBFLAG: how luarocks names "-shared"
+LIBFLAG ?= -shared
+LDFLAGS_ALL = -pthread $(EXTRA_LDFLAGS) $(LDFLAGS) -ldl
 
 CORE_SRC := $(wildcard src/core/*.c)
 LUA_SRC  := $(wildcard src/lua/*.c)
 HDRS     := $(wildcard src/core/*.h src/lua/*.h)
+LUA_FILES := $(shell find lib -name '*.lua')
 
 BUILD   := build
-OUT     := $(BUILD)/$(LUA)
+# the build folder is the interpreter's name: LUA may be a path (luarocks
+# passes its interpreter's)
+OUT     := $(BUILD)/$(notdir $(LUA))
 MODULE  := $(OUT)/resty/luasocket/native.so
 
+# each dependency: pkg-config unless its folders are given
+ifdef LUA_INCDIR
+LUA_CFLAGS ?= -I$(LUA_INCDIR)
+else
 LUA_CFLAGS ?= $(shell pkg-config --cflags $(LUA_PC))
+endif
+ifdef OPENSSL_DIR
+OPENSSL_INCDIR ?= $(OPENSSL_DIR)/include
+OPENSSL_LIBDIR ?= $(OPENSSL_DIR)/lib
+endif
+ifdef OPENSSL_INCDIR
+SSL_CFLAGS ?= -I$(OPENSSL_INCDIR)
+SSL_LIBS ?= $(if $(OPENSSL_LIBDIR),-L$(OPENSSL_LIBDIR)) -lssl -lcrypto
+else
 SSL_CFLAGS ?= $(shell pkg-config --cflags openssl)
 SSL_LIBS ?= $(shell pkg-config --libs openssl)
+endif
 # PCRE2 (ngx.re of the plain-Lua ngx): everything that links src/core
+ifdef PCRE2_DIR
+PCRE2_INCDIR ?= $(PCRE2_DIR)/include
+PCRE2_LIBDIR ?= $(PCRE2_DIR)/lib
+endif
+ifdef PCRE2_INCDIR
+PCRE_CFLAGS ?= -I$(PCRE2_INCDIR)
+PCRE_LIBS ?= $(if $(PCRE2_LIBDIR),-L$(PCRE2_LIBDIR)) -lpcre2-8
+else
 PCRE_CFLAGS ?= $(shell pkg-config --cflags libpcre2-8)
 PCRE_LIBS ?= $(shell pkg-config --libs libpcre2-8)
+endif
 
-.PHONY: all module all-luas peer test test-c demo deps lint asan valgrind bench \
-        fuzz clean print-luas print-lua
+# make install: the interpreter's version names its folders (luajit: 5.1)
+LUA_VERSION ?= $(or $(patsubst lua%,%,$(filter lua5.%,$(notdir $(LUA)))),5.1)
+PREFIX ?= /usr/local
+LUADIR ?= $(PREFIX)/share/lua/$(LUA_VERSION)
+LIBDIR ?= $(PREFIX)/lib/lua/$(LUA_VERSION)
+
+.PHONY: all module install dist all-luas peer test test-c demo deps lint \
+        asan valgrind bench fuzz clean print-luas print-lua
 
 all: module
 
@@ -51,8 +98,18 @@ module: $(MODULE)
 $(MODULE): $(CORE_SRC) $(LUA_SRC) $(HDRS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) $(SSL_CFLAGS) $(PCRE_CFLAGS) -Isrc \
-	    -shared -o $@ $(CORE_SRC) $(LUA_SRC) $(LDFLAGS_ALL) $(SSL_LIBS) \
+	    $(LIBFLAG) -o $@ $(CORE_SRC) $(LUA_SRC) $(LDFLAGS_ALL) $(SSL_LIBS) \
 	    $(PCRE_LIBS)
+
+# every file of lib/ keeps its path under LUADIR; luarocks calls this with
+# its own LUADIR and LIBDIR
+install: $(MODULE)
+	@for f in $(LUA_FILES); do \
+	    d="$(DESTDIR)$(LUADIR)/$$(dirname "$${f#lib/}")"; \
+	    mkdir -p "$$d" && cp "$$f" "$$d/" || exit 1; \
+	done
+	mkdir -p "$(DESTDIR)$(LIBDIR)/resty/luasocket"
+	cp $(MODULE) "$(DESTDIR)$(LIBDIR)/resty/luasocket/native.so"
 
 all-luas:
 	@for l in $(LUAS_FOUND); do $(MAKE) --no-print-directory LUA=$$l module || exit 1; done
@@ -85,9 +142,11 @@ deps:
 
 # the two entry points of the README: each installs what it needs first;
 # the sub-make sees the interpreters that deps may just have installed
+# (the suite's own makes see WERROR in their environment)
 test: deps
-	@$(MAKE) --no-print-directory all-luas peer test-c
-	@LUAS="$$($(MAKE) -s --no-print-directory print-luas)" bash tests/run.sh
+	@$(MAKE) --no-print-directory WERROR=-Werror all-luas peer test-c
+	@WERROR=-Werror LUAS="$$($(MAKE) -s --no-print-directory print-luas)" \
+	    bash tests/run.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory module
@@ -114,12 +173,15 @@ asan: peer
 # Suppressions (tests/valgrind.supp): PCRE2 JIT code's aligned over-reads.
 VG_LUA ?= lua5.4
 VG_SUPP := tests/valgrind.supp
+# Under LuaJIT, memcheck is told that code may change in anonymous memory
+# (the JIT patches its traces in place).
+VG_SMC = $(if $(filter luajit,$(VG_LUA)),--smc-check=all-non-file)
 valgrind: peer
 	@$(MAKE) --no-print-directory module LUA=$(VG_LUA)
 	SPEC_SCALE=16 LUA_PATH="lib/?.lua;lib/?/init.lua;spec/?.lua;;" \
 	LUA_CPATH="build/$(VG_LUA)/?.so;;" \
 	valgrind -q --leak-check=full --show-leak-kinds=definite \
-	    --errors-for-leak-kinds=definite --error-exitcode=99 \
+	    --errors-for-leak-kinds=definite --error-exitcode=99 $(VG_SMC) \
 	    --suppressions=$(VG_SUPP) $(VG_LUA) spec/run.lua
 
 # libFuzzer targets (fuzz/README.md): each built with clang, ASan and UBSan,
@@ -158,6 +220,21 @@ bench: deps
 	@QUICK=$(QUICK) LUAS="$$($(MAKE) -s --no-print-directory print-luas)" \
 	    sh bench/run.sh
 
+# The release: dist/NAME-VERSION.tar.gz (the tracked files of the working
+# tree) and dist/NAME-VERSION-1.src.rock (that tarball and the release
+# rockspec, as `luarocks pack` makes them), which `luarocks install` builds
+# without fetching anything. VERSION is _VERSION of lib/resty/luasocket.lua.
+VERSION := $(shell sed -n 's/^ *_VERSION = "\(.*\)",$$/\1/p' lib/resty/luasocket.lua)
+DIST_NAME := lua-resty-luasocket-$(VERSION)
+dist:
+	@test -f $(DIST_NAME)-1.rockspec || { echo "no $(DIST_NAME)-1.rockspec"; exit 1; }
+	@rm -rf dist && mkdir -p dist
+	git ls-files -z | tar --null -T - --transform "s,^,$(DIST_NAME)/," \
+	    -czf dist/$(DIST_NAME).tar.gz
+	cp $(DIST_NAME)-1.rockspec dist/
+	cd dist && zip -q $(DIST_NAME)-1.src.rock $(DIST_NAME)-1.rockspec \
+	    $(DIST_NAME).tar.gz
+
 print-luas:
 	@echo $(LUAS_FOUND)
 print-lua:
@@ -167,4 +244,4 @@ lint:
 	sh tests/lint.sh
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) dist

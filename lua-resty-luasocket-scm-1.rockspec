@@ -1,21 +1,24 @@
--- The release version lives in lib/resty/luasocket.lua (_VERSION) only;
--- this is the development rockspec. The build is the project's Makefile.
+-- The development rockspec: `luarocks make` in a clone builds and installs
+-- the working tree. Releases have their own rockspec (VERSION-1) whose
+-- source is the release tarball that `make dist` makes. The build is the
+-- project's Makefile (`make module`, then `make install` into luarocks'
+-- folders), with each interpreter's objects in a folder of its own.
 rockspec_format = "3.0"
 package = "lua-resty-luasocket"
 version = "scm-1"
 
 source = {
-  url = "git+https://github.com/OWNER/lua-resty-luasocket.git",
+  url = "git+file:///dev/null", -- `luarocks make` uses the clone it runs in
 }
 
 description = {
-  summary = "OpenResty's cosocket API everywhere: real cosockets where nginx has them, a native blocking socket elsewhere",
+  summary = "OpenResty's cosocket API everywhere: real cosockets where nginx has them, a native socket elsewhere",
   detailed = [[
 resty.luasocket gives lua-resty library authors one socket API: inside
 OpenResty, in a phase with cosockets, the real ngx.socket.tcp(); in the other
 phases (init, init_worker, set, filters, log, ...) and in plain Lua 5.1-5.4 or
 LuaJIT, a native blocking socket written in C with the same methods, return
-values and error strings. Also installed as resty.socket.
+values and error strings, a keepalive pool and TLS through OpenSSL.
 ]],
   license = "MIT",
 }
@@ -24,31 +27,39 @@ dependencies = {
   "lua >= 5.1, < 5.5",
 }
 
+external_dependencies = {
+  OPENSSL = { header = "openssl/ssl.h", library = "ssl" },
+  PCRE2 = { header = "pcre2.h", library = "pcre2-8" },
+}
+
 build = {
   type = "make",
-  -- `make module` builds build/$(LUA)/resty/luasocket/native.so; LUA only
-  -- names the build directory here, the headers come from LUA_INCDIR
   build_target = "module",
   build_variables = {
-    LUA = "luarocks",
-    LUA_CFLAGS = "-I$(LUA_INCDIR)",
     CC = "$(CC)",
+    CFLAGS = "$(CFLAGS)",
+    LIBFLAG = "$(LIBFLAG)",
+    LUA = "$(LUA)",
+    LUA_INCDIR = "$(LUA_INCDIR)",
+    OPENSSL_INCDIR = "$(OPENSSL_INCDIR)",
+    OPENSSL_LIBDIR = "$(OPENSSL_LIBDIR)",
+    PCRE2_INCDIR = "$(PCRE2_INCDIR)",
+    PCRE2_LIBDIR = "$(PCRE2_LIBDIR)",
+    BUILD = "build/luarocks",
   },
-  install_pass = false,
-  install = {
-    lua = {
-      ["resty.luasocket"] = "lib/resty/luasocket.lua",
-      ["resty.luasocket.fast"] = "lib/resty/luasocket/fast.lua",
-      ["resty.luasocket.load"] = "lib/resty/luasocket/load.lua",
-      ["resty.luasocket.ngx"] = "lib/resty/luasocket/ngx.lua",
-      ["resty.luasocket.ngx.args"] = "lib/resty/luasocket/ngx/args.lua",
-      ["resty.luasocket.ngx.const"] = "lib/resty/luasocket/ngx/const.lua",
-      ["resty.luasocket.ngx.re"] = "lib/resty/luasocket/ngx/re.lua",
-      ["resty.luasocket.ngx.time"] = "lib/resty/luasocket/ngx/time.lua",
-      ["resty.socket"] = "lib/resty/socket.lua",
-    },
-    lib = {
-      ["resty.luasocket.native"] = "build/luarocks/resty/luasocket/native.so",
-    },
+  install_target = "install",
+  install_variables = {
+    CC = "$(CC)",
+    CFLAGS = "$(CFLAGS)",
+    LIBFLAG = "$(LIBFLAG)",
+    LUA = "$(LUA)",
+    LUA_INCDIR = "$(LUA_INCDIR)",
+    OPENSSL_INCDIR = "$(OPENSSL_INCDIR)",
+    OPENSSL_LIBDIR = "$(OPENSSL_LIBDIR)",
+    PCRE2_INCDIR = "$(PCRE2_INCDIR)",
+    PCRE2_LIBDIR = "$(PCRE2_LIBDIR)",
+    BUILD = "build/luarocks",
+    LUADIR = "$(LUADIR)",
+    LIBDIR = "$(LIBDIR)",
   },
 }

@@ -44,7 +44,6 @@ describe("load() of a module tree", function()
         local top = socket.load("tree.top")
         assert.equal(string, top.string_lib)
         assert.equal(socket, top.require("resty.luasocket"))
-        assert.equal(socket, top.require("resty.socket"))
         assert.equal(native, top.require("resty.luasocket.native"))
         assert.error_matches(function() top.require("no.such.module") end,
                              "module 'no.such.module' not found")

@@ -7,7 +7,7 @@
 #
 #   LUAS="luajit lua5.1 lua5.4" bash tests/run.sh [suite...]
 #   suites: c spec diff phase clients fork asan valgrind bench lint fuzz
-#           fault gcstress
+#           fault gcstress package
 #   (default: all)
 #   JOBS=n: how many suites run at once (default 2). Most suites spend
 #   their time waiting on timeouts and peers, the instrumented ones
@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 
 LUAS=${LUAS:-luajit}
 JOBS=${JOBS:-2}
-suites=${*:-c spec diff phase clients fork asan valgrind bench lint fuzz fault gcstress}
+suites=${*:-c spec diff phase clients fork asan valgrind bench lint fuzz fault gcstress package}
 
 lua_env() {
     interp=$1
@@ -81,8 +81,15 @@ for s in $suites; do
         done
         ;;
     valgrind)
-        add 400 "valgrind: spec under memcheck (lua5.4)" \
-            make -s --no-print-directory valgrind VG_LUA=lua5.4
+        # lua5.4, and luajit for the FFI path
+        for l in lua5.4 luajit; do
+            add 400 "valgrind: spec under memcheck ($l)" \
+                make -s --no-print-directory valgrind VG_LUA=$l
+        done
+        ;;
+    package)
+        add 30 "package: luarocks, the release rock, make install" \
+            bash tests/package/run.sh
         ;;
     bench)
         # the benchmark is measured by hand; the suite checks it still runs

@@ -18,7 +18,7 @@ packages=(
   lua5.1 liblua5.1-0-dev lua5.2 liblua5.2-dev
   lua5.3 liblua5.3-dev lua5.4 liblua5.4-dev
   # build and test tools
-  gcc clang make pkg-config libssl-dev valgrind lua-check luarocks
+  gcc clang make pkg-config libssl-dev valgrind lua-check luarocks zip
   # PCRE2, for ngx.re of the plain-Lua ngx
   libpcre2-dev
   # make fuzz: libFuzzer and the sanitizer runtimes of clang (only a

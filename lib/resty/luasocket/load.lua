@@ -47,8 +47,7 @@ end
 
 -- this library's modules: one instance, whoever requires them
 local function ours(name)
-  return name == "resty.socket" or name == "resty.luasocket"
-         or name:find("^resty%.luasocket%.") ~= nil
+  return name == "resty.luasocket" or name:find("^resty%.luasocket%.") ~= nil
 end
 
 -- lua-resty-core's modules (resty.core*, ngx.*): they bind ngx_lua's C API
