@@ -159,7 +159,7 @@ describe("load()", function()
             io.stdout:write("stdout\n")
             print(pcall(ngx.log, "x"))
         ]]
-        local p = assert(io.popen(interp .. " -e '" .. script .. "' 2>&1"))
+        local p = assert(io.popen(helper.child_env() .. interp .. " -e '" .. script .. "' 2>&1"))
         local out = p:read("*a")
         p:close()
         assert.equal("[error] [lua] (command line):3: an error 1 nil true\n"

@@ -124,7 +124,8 @@ io.write(#files, "|", table.concat(said, "|"), "\n")
         f:write(child)
         f:close()
         -- a limit of its own, in a child, as low as the interpreter allows
-        local p = assert(io.popen("ulimit -n 32 && exec timeout 30 " .. interp .. " " .. path
+        local p = assert(io.popen(helper.child_env() .. "ulimit -n 32 && exec timeout 30 "
+                                  .. interp .. " " .. path
                                   .. " " .. peer.port .. " 2>&1"))
         local out = p:read("*a")
         p:close()

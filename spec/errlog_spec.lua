@@ -13,7 +13,8 @@ local function run(script)
     assert.truthy(interp, "the interpreter's name (arg[-1])")
     -- stdout unbuffered: its lines and stderr's stay in order
     script = "io.stdout:setvbuf('no') " .. script
-    local p = assert(io.popen(interp .. " -e " .. th.shell_quote(script) .. " 2>&1"))
+    local p = assert(io.popen(helper.child_env() .. interp .. " -e "
+                              .. th.shell_quote(script) .. " 2>&1"))
     local out = p:read("*a")
     p:close()
     return out

@@ -28,6 +28,16 @@ end
 
 -- this process's pid: /proc/self is the reader, so it is us
 local my_pid
+-- the start of a shell command that runs this interpreter in a child (as
+-- arg[-1]) with the library on its paths: spec/run.lua's runs have them in
+-- the environment already, busted's only in package.path and
+-- package.cpath (.busted and its helper)
+function M.child_env()
+    if not package.loaded.busted then return "" end
+    return "export LUA_PATH=" .. shell_quote(package.path) .. " LUA_CPATH="
+           .. shell_quote(package.cpath) .. "; "
+end
+
 function M.pid()
     if not my_pid then
         local stat = read_file("/proc/self/stat")

@@ -165,7 +165,8 @@ describe("resty.luasocket.ngx, the plain-Lua ngx", function()
             print(ngx.print("x", "y"))
             print(ngx.flush())
         ]]
-        local p = assert(io.popen(interp .. " -e '" .. script .. "' 2>&1"))
+        local p = assert(io.popen(require("helper").child_env() .. interp .. " -e '"
+                                  .. script .. "' 2>&1"))
         local out = p:read("*a")
         p:close()
         assert.equal("a1bcniltruenull\n1\nxy1\n1\n", out)

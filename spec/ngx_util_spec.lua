@@ -196,7 +196,7 @@ describe("plain-Lua ngx sleep", function()
         for _, d in ipairs({"1e300", "1/0", "2^31", "2^62"}) do
             -- popen's shell prints its pid, then becomes the interpreter;
             -- timeout: the backstop should the kill below never come
-            local pipe = assert(io.popen("echo $$; exec timeout 60 " .. interp
+            local pipe = assert(io.popen(helper.child_env() .. "echo $$; exec timeout 60 " .. interp
                                          .. " -e 'require(\"resty.luasocket.native\").sleep("
                                          .. d .. ") print(\"returned\")' 2>&1", "r"))
             children[#children + 1] = {d = d, pipe = pipe, pid = pipe:read("*l")}

@@ -61,7 +61,8 @@ describe("out of memory", function()
             env = "env -u LD_PRELOAD LUA_CPATH='build/" .. interp:match("[^/]*$") .. "/?.so;;' "
         end
         -- 160 MB: the interpreter and its libraries need some 10 to 30 MB
-        local p = assert(io.popen(env .. "sh -c 'ulimit -v 160000; exec timeout -k 5 120 "
+        local p = assert(io.popen(helper.child_env() .. env
+                                  .. "sh -c 'ulimit -v 160000; exec timeout -k 5 120 "
                                   .. interp .. " " .. path .. " " .. peer.port
                                   .. "' 2>&1; echo \"exit=$?\""))
         local out = p:read("*a")

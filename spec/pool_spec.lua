@@ -836,7 +836,8 @@ _G.keep = {socks, took, fresh, early, late}
             if (os.getenv("LD_PRELOAD") or ""):find("asan", 1, true) then
                 env = "env -u LD_PRELOAD LUA_CPATH='build/" .. interp:match("[^/]*$") .. "/?.so;;' "
             end
-            local cmd = env .. "timeout -k 5 120 valgrind --track-fds=yes --error-exitcode=99 "
+            local cmd = helper.child_env() .. env
+                        .. "timeout -k 5 120 valgrind --track-fds=yes --error-exitcode=99 "
                         .. interp .. " " .. path .. " " .. port .. " '" .. upath
                         .. "' " .. mode .. " 2>&1"
             local p = assert(io.popen(cmd))

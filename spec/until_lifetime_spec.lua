@@ -18,7 +18,7 @@ local function child(code, port)
     f:write(code)
     f:close()
     -- the child inherits LUA_PATH, LUA_CPATH (and LD_PRELOAD under make asan)
-    local p = assert(io.popen("timeout -k 5 60 " .. interp .. " " .. path .. " " .. port
+    local p = assert(io.popen(helper.child_env() .. "timeout -k 5 60 " .. interp .. " " .. path .. " " .. port
                               .. " 2>&1; echo \"exit=$?\""))
     local out = p:read("*a")
     p:close()

@@ -7,7 +7,7 @@
 #
 #   LUAS="luajit lua5.1 lua5.4" bash tests/run.sh [suite...]
 #   suites: c spec diff phase clients fork asan valgrind bench lint fuzz
-#           fault gcstress package
+#           fault gcstress package busted
 #   (default: all)
 #   JOBS=n: how many suites run at once (default 2). Most suites spend
 #   their time waiting on timeouts and peers, the instrumented ones
@@ -19,13 +19,29 @@ cd "$(dirname "$0")/.."
 
 LUAS=${LUAS:-luajit}
 JOBS=${JOBS:-2}
-suites=${*:-c spec diff phase clients fork asan valgrind bench lint fuzz fault gcstress package}
+suites=${*:-c spec diff phase clients fork asan valgrind bench lint fuzz fault gcstress package busted}
 
 lua_env() {
     interp=$1
     shift
     LUA_PATH="lib/?.lua;lib/?/init.lua;spec/?.lua;;" \
     LUA_CPATH="build/$interp/?.so;;" "$@"
+}
+
+# ---- what every suite needs: the module for each interpreter, the peers,
+# the C tests (make does nothing when they are up to date) -------------------
+
+for l in $LUAS; do
+    make -s --no-print-directory module LUA="$l" || {
+        echo "not ok - building the module for $l"
+        echo "0 passed, 1 failed"
+        exit 1
+    }
+done
+make -s --no-print-directory peer test-c || {
+    echo "not ok - building the test peers and the C tests"
+    echo "0 passed, 1 failed"
+    exit 1
 }
 
 # ---- the job list -----------------------------------------------------------
@@ -86,6 +102,10 @@ for s in $suites; do
             add 400 "valgrind: spec under memcheck ($l)" \
                 make -s --no-print-directory valgrind VG_LUA=$l
         done
+        ;;
+    busted)
+        # spec/ as a lua-resty author runs it: busted with .busted
+        add 90 "busted: spec under busted (luajit)" sh tests/busted.sh luajit
         ;;
     package)
         add 30 "package: luarocks, the release rock, make install" \

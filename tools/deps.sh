@@ -32,6 +32,8 @@ packages=(
   lua-nginx-redis-connector memcached dnsmasq-base
   # make bench: the LuaSocket columns, the plot, and the system call counts
   lua-socket gnuplot-nox strace
+  # spec/ under busted, as lua-resty authors run it (tests/busted.sh)
+  lua-busted
 )
 
 as_root() {
