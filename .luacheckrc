@@ -16,3 +16,7 @@ read_globals = {
     },
   },
 }
+
+-- types/: lua-language-server definitions, empty functions that only
+-- declare their parameters, on class tables nothing reads
+files["types/"] = { unused_args = false, ignore = { "241" } }

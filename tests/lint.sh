@@ -3,7 +3,7 @@
 set -u
 cd "$(dirname "$0")/.."
 dirs=
-for d in lib spec t tests demo bench; do
+for d in lib spec t tests types demo bench; do
     [ -d "$d" ] && dirs="$dirs $d"
 done
 # shellcheck disable=SC2086
