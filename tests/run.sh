@@ -14,6 +14,8 @@
 #   (valgrind, ASan, GC stress, fuzz) on one CPU each; every suite is
 #   written to pass on a busy machine. Each suite's output is printed as
 #   one block when it ends, with its duration.
+# under sh (dash), start again under bash: the runner uses its arrays
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -u
 cd "$(dirname "$0")/.."
 
