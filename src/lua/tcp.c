@@ -372,25 +372,26 @@ static void log_connect_failure(lua_State *L, int rc, const char *host,
     errlog_socket(L, "tcp", "connect", rc, peer);
 }
 
-static int tcp_connect(lua_State *L)
-{
-    tcp_t *t;
-    pool_set_t *set;
-    pool_t *pool;
-    pool_item_t *idle;
-    connect_opts_t opts = {0, -1};
-    const char *host, *msg;
+/* connect()'s arguments, once read. */
+typedef struct {
+    const char *host;
     size_t len;
-    io_ms deadline;
-    int n = lua_gettop(L), port = 0, rc, nret, has_opts = 0;
+    int port; /* 0: a unix path */
+    connect_opts_t opts;
+} connect_args_t;
 
-    if (n != 2 && n != 3 && n != 4)
-        return luaL_error(L, "ngx.socket connect: expecting 2, 3, or 4 "
-                          "arguments (including the object), but seen %d", n);
-    t = tcp_check(L);
-    host = compat_checklstring(L, 2, &len);
+/* Reads and checks connect()'s arguments as ngx_lua does (their count and
+ * the socket are checked already), and pushes the
+ * pool name (the caller's, or host:port with the port argument as LuaJIT
+ * prints it: ngx_lua concatenates the argument itself). Returns -1, or
+ * how many results it pushed for a port it refuses. */
+static int read_connect_args(lua_State *L, connect_args_t *a)
+{
+    int n = lua_gettop(L), has_opts = 0;
+
+    a->host = compat_checklstring(L, 2, &a->len);
     if (lua_type(L, n) == LUA_TTABLE) {
-        read_connect_opts(L, n, &opts); /* pushes the pool name */
+        read_connect_opts(L, n, &a->opts); /* pushes the pool name */
         has_opts = 1;
         n--;
     }
@@ -399,20 +400,18 @@ static int tcp_connect(lua_State *L)
 
     if (n == 3 && compat_isnumber(L, 3)) {
         /* ngx_lua keeps the low 32 bits before its range check */
-        port = (int)(unsigned)(unsigned long long)compat_trunc(L, 3);
-        if (port < 0 || port > 65535) {
+        a->port = (int)(unsigned)(unsigned long long)compat_trunc(L, 3);
+        if (a->port < 0 || a->port > 65535) {
             lua_pushnil(L);
-            lua_pushfstring(L, "bad port number: %d", port);
+            lua_pushfstring(L, "bad port number: %d", a->port);
             return 2;
         }
-    } else if (!addr_is_unix(host)) {
+    } else if (!addr_is_unix(a->host)) {
         lua_pushnil(L);
         lua_pushliteral(L, ERRSTR_NOPORT);
         return 2;
     }
 
-    /* the pool name: the caller's, or host:port with the port argument as
-     * LuaJIT prints it (ngx_lua concatenates the argument itself) */
     if (has_opts && !lua_isnil(L, -1)) {
         push_key_part(L, lua_gettop(L));
     } else if (n == 3 && compat_isnumber(L, 3)) {
@@ -423,71 +422,88 @@ static int tcp_connect(lua_State *L)
     } else {
         lua_pushvalue(L, 2);
     }
-    tcp_release(t);
-    set_key(L, t);
-    t->created = 1;
-    t->reused = 0;
-    deadline = io_deadline(tcp_effective(t->connect_timeout));
+    return -1;
+}
 
-    set = get_pool_set(L, 1);
-    pool = set != NULL ? pool_find(set, t->key, t->keylen) : NULL;
-    if (pool == NULL && set != NULL && opts.pool_size > 0) {
-        pool = pool_create(set, t->key, t->keylen, opts.pool_size,
-                           opts.backlog);
+/* The pool's part of connect(): an idle connection of the socket's pool,
+ * made first when opts ask for it; or a place among the pool's
+ * connections, queued or refused as its backlog says. Returns -1 when a
+ * new connection is to be made, else how many results it pushed. */
+static int connect_from_pool(lua_State *L, tcp_t *t,
+                             const connect_opts_t *opts, io_ms deadline)
+{
+    pool_set_t *set = get_pool_set(L, 1);
+    pool_t *pool = set != NULL ? pool_find(set, t->key, t->keylen) : NULL;
+    pool_item_t *idle;
+    int rc;
+
+    if (pool == NULL && set != NULL && opts->pool_size > 0) {
+        pool = pool_create(set, t->key, t->keylen, opts->pool_size,
+                           opts->backlog);
         if (pool == NULL)
             return luaL_error(L, "no memory");
     }
-    if (pool != NULL) {
-        idle = pool_take(pool);
-        if (idle != NULL) {
-            conn_adopt_link(&t->c, &idle->link, idle->peer);
-            t->reused = idle->reused + 1;
-            t->pool = pool;
-            pool_item_free(idle);
-            lua_pushinteger(L, 1);
-            return 1;
-        }
-        pool_attach(pool);
+    if (pool == NULL)
+        return -1;
+    idle = pool_take(pool);
+    if (idle != NULL) {
+        conn_adopt_link(&t->c, &idle->link, idle->peer);
+        t->reused = idle->reused + 1;
         t->pool = pool;
-        if (pool->backlog >= 0) {
-            /* a backlog up to INT_MAX: no sum that overflows */
-            if (pool->connections - pool->size > pool->backlog) {
-                tcp_release(t);
-                lua_pushnil(L);
-                lua_pushliteral(L, "too many waiting connect operations");
-                return 2;
-            }
-            if (pool->connections > pool->size) {
-                wait_queued(deadline);
-                tcp_release(t);
-                rc = tcp_push_error(L, ERR_TIMEOUT);
-                TCP_AFTER_WAIT(L, t);
-                return rc;
-            }
-        }
+        pool_item_free(idle);
+        lua_pushinteger(L, 1);
+        return 1;
     }
-
-    if (memchr(host, '\0', len) != NULL) {
+    pool_attach(pool);
+    t->pool = pool;
+    if (pool->backlog < 0)
+        return -1;
+    /* a backlog up to INT_MAX: no sum that overflows */
+    if (pool->connections - pool->size > pool->backlog) {
         tcp_release(t);
-        return tcp_push_nul_host(L, host, len);
+        lua_pushnil(L);
+        lua_pushliteral(L, "too many waiting connect operations");
+        return 2;
     }
-    msg = host_parse_error(host, len);
+    if (pool->connections > pool->size) {
+        wait_queued(deadline);
+        tcp_release(t);
+        rc = tcp_push_error(L, ERR_TIMEOUT);
+        TCP_AFTER_WAIT(L, t);
+        return rc;
+    }
+    return -1;
+}
+
+/* A new connection to the host and port of a. */
+static int connect_new(lua_State *L, tcp_t *t, const connect_args_t *a,
+                       io_ms deadline)
+{
+    const char *msg;
+    int rc, nret;
+
+    if (memchr(a->host, '\0', a->len) != NULL) {
+        tcp_release(t);
+        return tcp_push_nul_host(L, a->host, a->len);
+    }
+    msg = host_parse_error(a->host, a->len);
     if (msg != NULL) {
         tcp_release(t);
         lua_pushnil(L);
-        lua_pushfstring(L, "failed to parse host name \"%s\": %s", host, msg);
+        lua_pushfstring(L, "failed to parse host name \"%s\": %s", a->host,
+                        msg);
         return 2;
     }
-    rc = conn_connect(&t->c, host, port, deadline);
+    rc = conn_connect(&t->c, a->host, a->port, deadline);
     if (rc == ERR_OK) {
         lua_pushinteger(L, 1);
         nret = 1;
     } else {
         tcp_release(t);
-        log_connect_failure(L, rc, host, port);
+        log_connect_failure(L, rc, a->host, a->port);
         if (err_resolve_reason(rc) != NULL) {
             lua_pushnil(L);
-            lua_pushfstring(L, "%s could not be resolved (%s)", host,
+            lua_pushfstring(L, "%s could not be resolved (%s)", a->host,
                             err_resolve_reason(rc));
             nret = 2;
         } else {
@@ -496,6 +512,33 @@ static int tcp_connect(lua_State *L)
     }
     TCP_AFTER_WAIT(L, t);
     return nret;
+}
+
+static int tcp_connect(lua_State *L)
+{
+    connect_args_t a = {NULL, 0, 0, {0, -1}};
+    tcp_t *t;
+    io_ms deadline;
+    int nret;
+
+    nret = lua_gettop(L);
+    if (nret != 2 && nret != 3 && nret != 4)
+        return luaL_error(L, "ngx.socket connect: expecting 2, 3, or 4 "
+                          "arguments (including the object), but seen %d",
+                          nret);
+    t = tcp_check(L);
+    nret = read_connect_args(L, &a);
+    if (nret >= 0)
+        return nret;
+    tcp_release(t);
+    set_key(L, t);
+    t->created = 1;
+    t->reused = 0;
+    deadline = io_deadline(tcp_effective(t->connect_timeout));
+    nret = connect_from_pool(L, t, &a.opts, deadline);
+    if (nret >= 0)
+        return nret;
+    return connect_new(L, t, &a, deadline);
 }
 
 static int tcp_bind(lua_State *L)

@@ -387,19 +387,90 @@ static int reuse_handshake(lua_State *L, tcp_t *t, tls_hs_t *hs,
     return tcp_getsslsession(L);
 }
 
+/* Reads sslhandshake()'s server name (nil and false both mean none, as in
+ * resty.core), verify flag, and 4th argument into hs: a boolean asks for
+ * OCSP stapling; a table, the older form, holds this handshake's own TLS
+ * settings (into per_call), checked as set_luasec_defaults checks its
+ * table, the message naming the 4th argument however the method was
+ * called. The stack is 5 deep. */
+static void read_handshake_args(lua_State *L, tls_hs_t *hs,
+                                tls_opts_t *per_call, size_t *name_len)
+{
+    const char *bad;
+
+    memset(hs, 0, sizeof *hs);
+    *name_len = 0;
+    hs->server_name = lua_isnil(L, 3) || (lua_type(L, 3) == LUA_TBOOLEAN
+                                          && !lua_toboolean(L, 3))
+                          ? NULL
+                          : compat_checklstring(L, 3, name_len);
+    hs->verify = lua_toboolean(L, 4);
+    if (hs->server_name != NULL && *name_len == 0)
+        hs->server_name = NULL;
+    if (lua_type(L, 5) == LUA_TTABLE) {
+        if (read_tls_opts(L, 5, per_call, &bad) != OPTS_OK)
+            luaL_error(L, "bad argument #4 to 'sslhandshake' (%s)", bad);
+        hs->opts = per_call;
+    } else {
+        hs->status_req = lua_toboolean(L, 5);
+    }
+}
+
+/* A TLS handshake on the socket's plain connection; with want_session, the
+ * session object (pushed first, so that an error leaks nothing) is the
+ * answer, else true. */
+static int new_handshake(lua_State *L, tcp_t *t, tls_hs_t *hs,
+                         int want_session, session_ud_t *resume)
+{
+    tls_session_t *keep = NULL;
+    tls_ctx_t *ctx;
+    char err[256];
+    long code;
+    int rc;
+
+    ctx = context(L, err, sizeof err);
+    if (ctx == NULL) {
+        lua_pushnil(L);
+        lua_pushstring(L, err);
+        return 2;
+    }
+    if (want_session) {
+        keep = tls_session_new();
+        if (keep == NULL)
+            return luaL_error(L, "no memory");
+        push_session(L, keep);
+    }
+    hs->resume = resume != NULL ? resume->s : NULL;
+    hs->keep = keep;
+    hs->client = t->client.cert != NULL ? &t->client : NULL;
+    hs->store = t->trusted;
+
+    rc = conn_starttls(&t->c, ctx, hs,
+                       io_deadline(tcp_effective(t->connect_timeout)), &code);
+    /* a trusted store serves one handshake, as in ngx_lua */
+    X509_STORE_free(t->trusted);
+    t->trusted = NULL;
+    if (rc != ERR_OK) {
+        tcp_release(t);
+        log_handshake_failure(L, t, rc, code, hs->server_name);
+        push_handshake_error(L, rc, code);
+        tcp_after_wait(L);
+        return 2;
+    }
+    if (!want_session)
+        lua_pushboolean(L, 1);
+    tcp_after_wait(L);
+    return 1;
+}
+
 int tcp_sslhandshake(lua_State *L)
 {
     tcp_t *t;
-    session_ud_t *resume = NULL;
-    tls_session_t *keep = NULL;
-    tls_ctx_t *ctx;
+    session_ud_t *resume;
     tls_hs_t hs;
     tls_opts_t per_call;
-    char err[256];
-    const char *bad;
-    size_t name_len = 0;
-    long code;
-    int n = lua_gettop(L), rc, want_session;
+    size_t name_len;
+    int n = lua_gettop(L), want_session;
 
     if (n < 1 || n > 5)
         return luaL_error(L, "ngx.socket sslhandshake: expecting 1 ~ 5 "
@@ -408,25 +479,7 @@ int tcp_sslhandshake(lua_State *L)
     lua_settop(L, 5);
     want_session = !(lua_type(L, 2) == LUA_TBOOLEAN && !lua_toboolean(L, 2));
     resume = compat_testudata(L, 2, SESSION_MT);
-    memset(&hs, 0, sizeof hs);
-    /* nil and false both mean no name, as in resty.core */
-    hs.server_name = lua_isnil(L, 3) || (lua_type(L, 3) == LUA_TBOOLEAN
-                                         && !lua_toboolean(L, 3))
-                         ? NULL
-                         : compat_checklstring(L, 3, &name_len);
-    hs.verify = lua_toboolean(L, 4);
-    if (hs.server_name != NULL && name_len == 0)
-        hs.server_name = NULL;
-    /* the older form: this handshake's own TLS settings in 4th place,
-     * checked as set_luasec_defaults checks its table; the message names
-     * the 4th argument however the method was called */
-    if (lua_type(L, 5) == LUA_TTABLE) {
-        if (read_tls_opts(L, 5, &per_call, &bad) != OPTS_OK)
-            return luaL_error(L, "bad argument #4 to 'sslhandshake' (%s)", bad);
-        hs.opts = &per_call;
-    } else {
-        hs.status_req = lua_toboolean(L, 5);
-    }
+    read_handshake_args(L, &hs, &per_call, &name_len);
 
     if (!t->created)
         return luaL_error(L, "socket is never created nor connected");
@@ -439,41 +492,7 @@ int tcp_sslhandshake(lua_State *L)
     hs.reason_len = sizeof t->ssl_error;
     if (t->c.tls.ssl != NULL)
         return reuse_handshake(L, t, &hs, want_session, resume != NULL);
-    ctx = context(L, err, sizeof err);
-    if (ctx == NULL) {
-        lua_pushnil(L);
-        lua_pushstring(L, err);
-        return 2;
-    }
-    if (want_session) {
-        keep = tls_session_new();
-        if (keep == NULL)
-            return luaL_error(L, "no memory");
-        /* the Lua object owns the holder from here, so an error below
-         * leaks nothing */
-        push_session(L, keep);
-    }
-    hs.resume = resume != NULL ? resume->s : NULL;
-    hs.keep = keep;
-    hs.client = t->client.cert != NULL ? &t->client : NULL;
-    hs.store = t->trusted;
-
-    rc = conn_starttls(&t->c, ctx, &hs,
-                       io_deadline(tcp_effective(t->connect_timeout)), &code);
-    /* a trusted store serves one handshake, as in ngx_lua */
-    X509_STORE_free(t->trusted);
-    t->trusted = NULL;
-    if (rc != ERR_OK) {
-        tcp_release(t);
-        log_handshake_failure(L, t, rc, code, hs.server_name);
-        push_handshake_error(L, rc, code);
-        tcp_after_wait(L);
-        return 2;
-    }
-    if (!want_session)
-        lua_pushboolean(L, 1);
-    tcp_after_wait(L);
-    return 1;
+    return new_handshake(L, t, &hs, want_session, resume);
 }
 
 /* getsslerror(): why the socket's last sslhandshake failed, in OpenSSL's
