@@ -47,6 +47,13 @@ int io_poll_ms(io_ms deadline)
     return left < INT_MAX ? (int)left : INT_MAX;
 }
 
+void io_sleep_until(io_ms deadline)
+{
+    int ms;
+    while ((ms = io_poll_ms(deadline)) > 0)
+        poll(NULL, 0, ms);
+}
+
 int io_wait(int fd, int want_write, io_ms deadline)
 {
     struct pollfd p;

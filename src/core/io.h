@@ -52,6 +52,9 @@ static inline int io_deadline_passed(io_ms *deadline)
  * would wait forever). */
 int io_poll_ms(io_ms deadline);
 
+/* Sleeps until the deadline, signals or not. */
+void io_sleep_until(io_ms deadline);
+
 /* Waits until fd is readable (want_write 0) or writable (1), or until the
  * deadline. */
 int io_wait(int fd, int want_write, io_ms deadline);

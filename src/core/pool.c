@@ -267,3 +267,26 @@ int pool_put(pool_t *p, const conn_link_t *link, int reused,
     p->idle++;
     return ERR_OK;
 }
+
+int pool_check_in(pool_t *into, pool_t **held, conn_t *c, int reused,
+                  long timeout_ms)
+{
+    conn_link_t link;
+    int rc;
+
+    conn_release_link(c, &link);
+    rc = pool_put(into, &link, reused, timeout_ms, c->peer, *held == into);
+    if (rc != ERR_OK) {
+        tls_conn_close(&link.tls);
+        close(link.fd);
+    }
+    if (*held != NULL) {
+        /* on success the idle item now holds the count the socket held */
+        if (rc == ERR_OK && *held == into)
+            pool_unref(*held);
+        else
+            pool_detach(*held);
+        *held = NULL;
+    }
+    return rc;
+}

@@ -87,4 +87,11 @@ void pool_item_free(pool_item_t *it);
 int pool_put(pool_t *p, const conn_link_t *link, int reused,
              long timeout_ms, const char *peer, int counted);
 
+/* setkeepalive's check-in: c's connection goes idle into `into` (as
+ * pool_put), and the socket lets go of *held, the pool that counted its
+ * connection (or NULL), which is then NULL. Returns 0; or ERR_NOMEM, the
+ * connection closed and *held let go all the same. */
+int pool_check_in(pool_t *into, pool_t **held, conn_t *c, int reused,
+                  long timeout_ms);
+
 #endif

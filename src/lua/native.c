@@ -12,7 +12,6 @@
 
 #include <dlfcn.h>
 #include <limits.h>
-#include <poll.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -57,7 +56,7 @@ static int refused_ms(lua_Number ms)
 #define SLEEP_MAX_MS 4611686018427387904.0
 static int native_sleep(lua_State *L)
 {
-    int n = lua_gettop(L), ms;
+    int n = lua_gettop(L);
     lua_Number want;
     io_ms deadline;
 
@@ -67,8 +66,7 @@ static int native_sleep(lua_State *L)
     if (!(want > -1))
         return luaL_error(L, "invalid sleep duration \"%d\"", refused_ms(want));
     deadline = io_now() + (io_ms)(want < SLEEP_MAX_MS ? want : SLEEP_MAX_MS);
-    while ((ms = io_poll_ms(deadline)) > 0)
-        poll(NULL, 0, ms);
+    io_sleep_until(deadline);
     return 0;
 }
 

@@ -12,7 +12,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
-#include <poll.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -351,15 +350,6 @@ int tcp_push_nul_host(lua_State *L, const char *host, size_t len)
     return 2;
 }
 
-/* Waits as a connect queued behind a full pool would: nothing in this
- * process can free a connection meanwhile, so until the deadline. */
-static void wait_queued(io_ms deadline)
-{
-    int ms;
-    while ((ms = io_poll_ms(deadline)) > 0)
-        poll(NULL, 0, ms);
-}
-
 /* What ngx_lua logs when a connect fails: the peer as it was asked for. */
 static void log_connect_failure(lua_State *L, int rc, const char *host,
                                 int port)
@@ -466,7 +456,9 @@ static int connect_from_pool(lua_State *L, tcp_t *t,
         return 2;
     }
     if (pool->connections > pool->size) {
-        wait_queued(deadline);
+        /* queued behind a full pool: nothing in this process can free a
+         * connection meanwhile, so until the deadline */
+        io_sleep_until(deadline);
         tcp_release(t);
         rc = tcp_push_error(L, ERR_TIMEOUT);
         TCP_AFTER_WAIT(L, t);
@@ -875,7 +867,6 @@ static int tcp_setkeepalive(lua_State *L)
     tcp_t *t;
     pool_set_t *set;
     pool_t *pool;
-    conn_link_t link;
     long long timeout, size;
     int n = lua_gettop(L), state;
 
@@ -920,26 +911,9 @@ static int tcp_setkeepalive(lua_State *L)
         lua_pushliteral(L, "connection in dubious state");
         return 2;
     }
-    conn_release_link(&t->c, &link);
-    if (pool_put(pool, &link, t->reused,
-                 timeout > LONG_MAX ? LONG_MAX : (long)timeout, t->c.peer,
-                 t->pool == pool) != ERR_OK) {
-        tls_conn_close(&link.tls);
-        close(link.fd);
-        if (t->pool != NULL) {
-            pool_detach(t->pool);
-            t->pool = NULL;
-        }
+    if (pool_check_in(pool, &t->pool, &t->c, t->reused,
+                      timeout > LONG_MAX ? LONG_MAX : (long)timeout) != ERR_OK)
         return luaL_error(L, "no memory");
-    }
-    if (t->pool != NULL) {
-        /* the idle item now holds the count the socket held */
-        if (t->pool == pool)
-            pool_unref(t->pool);
-        else
-            pool_detach(t->pool);
-        t->pool = NULL;
-    }
     lua_pushinteger(L, 1);
     return 1;
 }
