@@ -393,3 +393,54 @@ void addr_copy_name(char *buf, size_t len, const char *name)
     memcpy(buf, name, n);
     buf[n] = '\0';
 }
+
+/* What nginx's URL parser objects to in a bracketed IPv6 literal, in its
+ * order: a closing bracket, nothing after it but a port, an address
+ * inside. NULL when it is acceptable. */
+static const char *bracket_error(const char *host, size_t len)
+{
+    const char *end = memchr(host, ']', len), *p;
+    char inner[INET6_ADDRSTRLEN];
+    struct in6_addr a;
+    size_t n, rest;
+    long port = 0;
+
+    if (end == NULL)
+        return "invalid host";
+    rest = len - (size_t)(end - host) - 1;
+    if (rest > 0) {
+        if (memchr(end + 1, '/', rest) != NULL || end[1] != ':')
+            return "invalid host";
+        for (p = end + 2; p < host + len && *p >= '0' && *p <= '9'
+                          && port <= 65535; p++)
+            port = port * 10 + (*p - '0');
+        if (p != host + len || p == end + 2 || port < 1 || port > 65535)
+            return "invalid port";
+    }
+    n = (size_t)(end - host) - 1;
+    if (n == 0)
+        return "no host";
+    if (n >= sizeof inner || memchr(host + 1, '\0', n) != NULL)
+        return "invalid IPv6 address";
+    memcpy(inner, host + 1, n);
+    inner[n] = '\0';
+    return inet_pton(AF_INET6, inner, &a) == 1 ? NULL : "invalid IPv6 address";
+}
+
+const char *addr_parse_error(const char *host, size_t len)
+{
+    if (len == 0)
+        return "no host";
+    if (host[0] == '[')
+        return bracket_error(host, len);
+    if (addr_is_unix(host)) {
+        if (len == 5)
+            return "no path in the unix domain socket";
+        if (len - 5 > sizeof(((struct sockaddr_un *)0)->sun_path))
+            return "too long path in the unix domain socket";
+        return NULL;
+    }
+    if (memchr(host, ':', len) != NULL)
+        return "invalid port";
+    return NULL;
+}

@@ -21,6 +21,10 @@ typedef struct {
 
 /* True when `host` names a unix socket ("unix:/path", any case). */
 int addr_is_unix(const char *host);
+/* What nginx's URL parser objects to in a host (len bytes), in its words;
+ * NULL when the host is acceptable. An IPv6 literal needs its brackets
+ * there. */
+const char *addr_parse_error(const char *host, size_t len);
 
 /* Fills *out from "unix:/path". */
 int addr_from_unix(const char *host, addr_t *out);

@@ -7,10 +7,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#ifndef MSG_NOSIGNAL
-#define MSG_NOSIGNAL 0
-#endif
-
 void dgram_init(dgram_t *d)
 {
     memset(d, 0, sizeof *d);

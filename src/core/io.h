@@ -9,6 +9,12 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+/* send()'s flag against SIGPIPE, for every file that sends; where it is
+ * missing (macOS), SO_NOSIGPIPE is set on the socket instead */
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0
+#endif
+
 typedef long long io_ms;
 
 io_ms io_now(void);

@@ -172,14 +172,22 @@ static int codec_decode_base64(lua_State *L)
     return 1;
 }
 
-static int codec_md5_bin(lua_State *L)
+/* The MD5 digest of the first argument (a string, or what ngx_lua turns
+ * into one), into md. */
+static void md5_of_arg(lua_State *L, unsigned char md[CODEC_MD5_LEN])
 {
-    unsigned char md[CODEC_MD5_LEN];
     size_t len;
     const char *s = loose_string(L, 1, &len);
 
     if (codec_md5(s, len, md) != 0)
-        return luaL_error(L, "not enough memory");
+        luaL_error(L, "not enough memory");
+}
+
+static int codec_md5_bin(lua_State *L)
+{
+    unsigned char md[CODEC_MD5_LEN];
+
+    md5_of_arg(L, md);
     lua_pushlstring(L, (const char *)md, sizeof md);
     return 1;
 }
@@ -188,11 +196,8 @@ static int codec_md5_hex(lua_State *L)
 {
     unsigned char md[CODEC_MD5_LEN];
     char hex[2 * CODEC_MD5_LEN];
-    size_t len;
-    const char *s = loose_string(L, 1, &len);
 
-    if (codec_md5(s, len, md) != 0)
-        return luaL_error(L, "not enough memory");
+    md5_of_arg(L, md);
     codec_hex(md, sizeof md, hex);
     lua_pushlstring(L, hex, sizeof hex);
     return 1;

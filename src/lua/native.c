@@ -100,7 +100,7 @@ static int native_set_clock_hook(lua_State *L)
     if (!lua_isnoneornil(L, 1))
         luaL_checktype(L, 1, LUA_TFUNCTION);
     lua_settop(L, 1);
-    tcp_set_clock_hook(L, 1);
+    lstate_set_clock_hook(L, 1);
     return 0;
 }
 

@@ -28,12 +28,6 @@
 
 #define UNTIL_MT "resty.luasocket.tcp.until"
 
-/* The addresses of these constants are registry keys: the clock hook, and
- * the keepalive pools of this Lua state. */
-static const char clock_hook_key = 'k';
-static const char state_key = 's';
-static const char pool_set_key = 'p';
-
 static const char tcp_magic[] = TCP_MT;
 
 tcp_t *tcp_check(lua_State *L)
@@ -54,57 +48,9 @@ tcp_t *tcp_check(lua_State *L)
     return luaL_checkudata(L, 1, TCP_MT);
 }
 
-int tcp_push_error(lua_State *L, int rc)
-{
-    char buf[128];
-    lua_pushnil(L);
-    lua_pushstring(L, err_text(rc, buf, sizeof buf));
-    return 2;
-}
-
 static int push_closed(lua_State *L)
 {
-    return tcp_push_error(L, ERR_CLOSED);
-}
-
-void tcp_after_wait(lua_State *L)
-{
-    lua_pushlightuserdata(L, (void *)&clock_hook_key);
-    lua_rawget(L, LUA_REGISTRYINDEX);
-    if (lua_isnil(L, -1)) {
-        lua_pop(L, 1);
-        return;
-    }
-    lua_call(L, 0, 0);
-}
-
-/* What the Lua state sets for all its sockets, in a userdata of the
- * registry. Every socket points to `hooked`: the methods test a flag
- * instead of looking the hook up (two registry reads per round trip were a
- * tenth of its instructions). */
-typedef struct {
-    int hooked;   /* a clock hook is set */
-    size_t chunk; /* the read size of new sockets (set_buffer_size) */
-    size_t max;   /* what one call of new sockets may hold (set_max_buffer) */
-} tcp_state_t;
-
-static tcp_state_t *state_of(lua_State *L)
-{
-    tcp_state_t *st;
-
-    lua_pushlightuserdata(L, (void *)&state_key);
-    lua_rawget(L, LUA_REGISTRYINDEX);
-    st = lua_touserdata(L, -1);
-    lua_pop(L, 1);
-    if (st != NULL)
-        return st;
-    lua_pushlightuserdata(L, (void *)&state_key);
-    st = lua_newuserdata(L, sizeof *st);
-    st->hooked = 0;
-    st->chunk = RBUF_CHUNK;
-    st->max = RBUF_MAX;
-    lua_rawset(L, LUA_REGISTRYINDEX);
-    return st;
+    return push_error(L, ERR_CLOSED);
 }
 
 void tcp_set_buffer_size(lua_State *L, int idx)
@@ -114,7 +60,7 @@ void tcp_set_buffer_size(lua_State *L, int idx)
     if (!(n >= RBUF_CHUNK_MIN && n <= RBUF_CHUNK_MAX))
         luaL_argerror(L, idx, lua_pushfstring(L, "buffer size must be %d to %d bytes",
                                               RBUF_CHUNK_MIN, RBUF_CHUNK_MAX));
-    state_of(L)->chunk = (size_t)n;
+    lstate(L)->chunk = (size_t)n;
 }
 
 void tcp_set_max_buffer(lua_State *L, int idx)
@@ -125,15 +71,7 @@ void tcp_set_max_buffer(lua_State *L, int idx)
     if (!(n >= RBUF_MAX_MIN && n <= 9007199254740992.0))
         luaL_argerror(L, idx, lua_pushfstring(L, "max buffer must be %d "
                                               "bytes to 2^53", RBUF_MAX_MIN));
-    state_of(L)->max = (double)(size_t)-1 < n ? (size_t)-1 : (size_t)n;
-}
-
-void tcp_set_clock_hook(lua_State *L, int idx)
-{
-    lua_pushlightuserdata(L, (void *)&clock_hook_key);
-    lua_pushvalue(L, idx);
-    lua_rawset(L, LUA_REGISTRYINDEX);
-    state_of(L)->hooked = !lua_isnil(L, idx);
+    lstate(L)->max = (double)(size_t)-1 < n ? (size_t)-1 : (size_t)n;
 }
 
 /* ---- connect ---------------------------------------------------------- */
@@ -190,70 +128,14 @@ static void read_connect_opts(lua_State *L, int n, connect_opts_t *o)
     }
 }
 
-/* What nginx's URL parser objects to in a bracketed IPv6 literal, in its
- * order: a closing bracket, nothing after it but a port, an address
- * inside. NULL when it is acceptable. */
-static const char *bracket_error(const char *host, size_t len)
-{
-    const char *end = memchr(host, ']', len), *p;
-    char inner[INET6_ADDRSTRLEN];
-    struct in6_addr a;
-    size_t n, rest;
-    long port = 0;
-
-    if (end == NULL)
-        return "invalid host";
-    rest = len - (size_t)(end - host) - 1;
-    if (rest > 0) {
-        if (memchr(end + 1, '/', rest) != NULL || end[1] != ':')
-            return "invalid host";
-        for (p = end + 2; p < host + len && *p >= '0' && *p <= '9'
-                          && port <= 65535; p++)
-            port = port * 10 + (*p - '0');
-        if (p != host + len || p == end + 2 || port < 1 || port > 65535)
-            return "invalid port";
-    }
-    n = (size_t)(end - host) - 1;
-    if (n == 0)
-        return "no host";
-    if (n >= sizeof inner || memchr(host + 1, '\0', n) != NULL)
-        return "invalid IPv6 address";
-    memcpy(inner, host + 1, n);
-    inner[n] = '\0';
-    return inet_pton(AF_INET6, inner, &a) == 1 ? NULL : "invalid IPv6 address";
-}
-
-/* What nginx's URL parser objects to in a host, in its words; NULL when the
- * host is acceptable. An IPv6 literal needs its brackets there. */
-static const char *host_parse_error(const char *host, size_t len)
-{
-    if (len == 0)
-        return "no host";
-    if (host[0] == '[')
-        return bracket_error(host, len);
-    if (addr_is_unix(host)) {
-        if (len == 5)
-            return "no path in the unix domain socket";
-        if (len - 5 > sizeof(((struct sockaddr_un *)0)->sun_path))
-            return "too long path in the unix domain socket";
-        return NULL;
-    }
-    if (memchr(host, ':', len) != NULL)
-        return "invalid port";
-    return NULL;
-}
-
 /* The state's pool set; `tidy` first closes what expired (and what a
  * parent process left), when there are pools at all. */
 static pool_set_t *get_pool_set(lua_State *L, int tidy)
 {
-    pool_set_t *set;
-    lua_pushlightuserdata(L, (void *)&pool_set_key);
-    lua_rawget(L, LUA_REGISTRYINDEX);
-    set = lua_touserdata(L, -1);
-    lua_pop(L, 1);
+    pool_set_t *set = lstate(L)->pools;
+
     /* a finalizer may connect while the state closes: no pools then */
-    if (set == NULL || set->closed)
+    if (set->closed)
         return NULL;
     /* a forked child must claim the set before its first pool is made,
      * or the parent's mark would make the next tidy drop that pool's
@@ -306,50 +188,6 @@ static void set_key(lua_State *L, tcp_t *t)
     t->keylen = len;
 }
 
-void tcp_push_visible(lua_State *L, const char *s, size_t len)
-{
-    luaL_Buffer b;
-    size_t i;
-
-    luaL_buffinit(L, &b);
-    for (i = 0; i < len; i++) {
-        if (s[i] == '\0')
-            luaL_addlstring(&b, "\\0", 2);
-        else
-            luaL_addchar(&b, s[i]);
-    }
-    luaL_pushresult(&b);
-}
-
-/* A C string made from such a host would end at the NUL: the lookup or the
- * connect would go to what comes before it ("127.0.0.1\0.evil.test" to
- * 127.0.0.1), not where the caller (and any allow-list that looked at the
- * whole string) meant. ngx_lua sends the whole name to its resolver, which
- * finds nothing: we give that answer without asking. nginx cuts a unix
- * path at the NUL and connects there; we refuse it, in the words nginx
- * uses for paths it cannot take. */
-int tcp_push_nul_host(lua_State *L, const char *host, size_t len)
-{
-    const char *msg;
-
-    lua_pushnil(L);
-    if (addr_is_unix(host)) {
-        lua_pushliteral(L, "failed to parse host name \"");
-        tcp_push_visible(L, host, len);
-        lua_pushliteral(L, "\": holds a NUL byte");
-        lua_concat(L, 3);
-    } else if ((msg = host_parse_error(host, len)) != NULL) {
-        /* what nginx's parser finds first (a bracketed literal), shown
-         * cut at the NUL as ngx_lua shows it */
-        lua_pushfstring(L, "failed to parse host name \"%s\": %s", host, msg);
-    } else {
-        lua_pushlstring(L, host, len);
-        lua_pushliteral(L, " could not be resolved (3: Host not found)");
-        lua_concat(L, 2);
-    }
-    return 2;
-}
-
 /* What ngx_lua logs when a connect fails: the peer as it was asked for. */
 static void log_connect_failure(lua_State *L, int rc, const char *host,
                                 int port)
@@ -397,9 +235,7 @@ static int read_connect_args(lua_State *L, connect_args_t *a)
             return 2;
         }
     } else if (!addr_is_unix(a->host)) {
-        lua_pushnil(L);
-        lua_pushliteral(L, ERRSTR_NOPORT);
-        return 2;
+        return push_fail(L, ERRSTR_NOPORT);
     }
 
     if (has_opts && !lua_isnil(L, -1)) {
@@ -451,16 +287,14 @@ static int connect_from_pool(lua_State *L, tcp_t *t,
     /* a backlog up to INT_MAX: no sum that overflows */
     if (pool->connections - pool->size > pool->backlog) {
         tcp_release(t);
-        lua_pushnil(L);
-        lua_pushliteral(L, "too many waiting connect operations");
-        return 2;
+        return push_fail(L, "too many waiting connect operations");
     }
     if (pool->connections > pool->size) {
         /* queued behind a full pool: nothing in this process can free a
          * connection meanwhile, so until the deadline */
         io_sleep_until(deadline);
         tcp_release(t);
-        rc = tcp_push_error(L, ERR_TIMEOUT);
+        rc = push_error(L, ERR_TIMEOUT);
         TCP_AFTER_WAIT(L, t);
         return rc;
     }
@@ -476,9 +310,9 @@ static int connect_new(lua_State *L, tcp_t *t, const connect_args_t *a,
 
     if (memchr(a->host, '\0', a->len) != NULL) {
         tcp_release(t);
-        return tcp_push_nul_host(L, a->host, a->len);
+        return push_nul_host(L, a->host, a->len);
     }
-    msg = host_parse_error(a->host, a->len);
+    msg = addr_parse_error(a->host, a->len);
     if (msg != NULL) {
         tcp_release(t);
         lua_pushnil(L);
@@ -499,7 +333,7 @@ static int connect_new(lua_State *L, tcp_t *t, const connect_args_t *a,
                             err_resolve_reason(rc));
             nret = 2;
         } else {
-            nret = tcp_push_error(L, rc);
+            nret = push_error(L, rc);
         }
     }
     TCP_AFTER_WAIT(L, t);
@@ -537,20 +371,12 @@ static int tcp_bind(lua_State *L)
 {
     tcp_t *t;
     const char *ip;
-    size_t len;
-    int n = lua_gettop(L);
 
-    if (n != 2)
-        return luaL_error(L, "expecting 2 arguments, but got %d", n);
+    check_count(L, 2, "expecting 2 arguments, but got %d");
     t = tcp_check(L);
-    ip = compat_checklstring(L, 2, &len);
-    /* a NUL would cut the address short where nginx's parser sees it all
-     * and refuses it (keeping the address bound before, as nginx does) */
-    if (memchr(ip, '\0', len) != NULL || conn_bind(&t->c, ip) != ERR_OK) {
-        lua_pushnil(L);
-        lua_pushliteral(L, "bad address");
-        return 2;
-    }
+    ip = bind_address(L, 2);
+    if (ip == NULL || conn_bind(&t->c, ip) != ERR_OK)
+        return push_fail(L, "bad address");
     lua_pushboolean(L, 1);
     return 1;
 }
@@ -563,7 +389,7 @@ int tcp_push_sent(lua_State *L, tcp_t *t, int rc, size_t sent)
         lua_pushinteger(L, (lua_Integer)sent);
     } else {
         errlog_socket(L, "tcp", "send", rc, NULL);
-        tcp_push_error(L, rc);
+        push_error(L, rc);
     }
     TCP_AFTER_WAIT(L, t);
     return rc == ERR_OK ? 1 : 2;
@@ -574,11 +400,10 @@ static int tcp_send(lua_State *L)
     tcp_t *t;
     payload_t p;
     size_t sent;
-    int n = lua_gettop(L), rc;
+    int rc;
 
-    if (n != 2)
-        return luaL_error(L, "expecting 2 arguments (including the object), "
-                          "but got %d", n);
+    check_count(L, 2, "expecting 2 arguments (including the object), "
+                      "but got %d");
     t = tcp_check(L);
     if (!tcp_connected(t) || t->c.write_done)
         return push_closed(L);
@@ -639,12 +464,12 @@ int tcp_push_read(lua_State *L, tcp_t *t, int rc, conn_span_t *span)
 
     if (rc != ERR_OK) {
         errlog_socket(L, "tcp", "read", rc, NULL);
-        tcp_push_error(L, rc);
+        push_error(L, rc);
     }
     if (!push_span(L, span)) {
         if (rc != ERR_OK)
             lua_pop(L, 2);
-        tcp_push_error(L, ERR_NOMEM);
+        push_error(L, ERR_NOMEM);
         lua_pushliteral(L, "");
         conn_end_read(&t->c);
         nret = 3;
@@ -715,11 +540,10 @@ static int tcp_receiveany(lua_State *L)
     tcp_t *t;
     conn_span_t span;
     size_t max;
-    int n = lua_gettop(L), rc;
+    int rc;
 
-    if (n != 2)
-        return luaL_error(L, "expecting 2 arguments "
-                          "(including the object), but got %d", n);
+    check_count(L, 2, "expecting 2 arguments "
+                      "(including the object), but got %d");
     t = tcp_check(L);
     if (!tcp_connected(t) || t->c.read_done)
         return push_closed(L);
@@ -810,11 +634,8 @@ static int tcp_receiveuntil(lua_State *L)
     }
     tcp_check(L);
     pat = compat_checklstring(L, 2, &len);
-    if (len == 0) {
-        lua_pushnil(L);
-        lua_pushliteral(L, "pattern is empty");
-        return 2;
-    }
+    if (len == 0)
+        return push_fail(L, "pattern is empty");
     lua_pushvalue(L, 1);
     u = lua_newuserdata(L, sizeof *u);
     u->m = NULL;
@@ -832,17 +653,28 @@ static int tcp_receiveuntil(lua_State *L)
 
 /* ---- close, timeouts, options ----------------------------------------- */
 
-static int tcp_close(lua_State *L)
+/* The socket of a method that takes nothing else (close,
+ * getreusedtimes), after ngx_lua's count check worded as that method
+ * words it; NULL, with nil, "closed" pushed, when it holds no connection. */
+static tcp_t *tcp_check_open(lua_State *L, const char *count_error)
 {
     tcp_t *t;
-    int n = lua_gettop(L);
 
-    if (n != 1)
-        return luaL_error(L, "expecting 1 argument "
-                          "(including the object) but seen %d", n);
+    check_count(L, 1, count_error);
     t = tcp_check(L);
-    if (tcp_closed(t))
-        return push_closed(L);
+    if (!tcp_closed(t))
+        return t;
+    push_closed(L);
+    return NULL;
+}
+
+static int tcp_close(lua_State *L)
+{
+    tcp_t *t = tcp_check_open(L, "expecting 1 argument (including the "
+                                 "object) but seen %d");
+
+    if (t == NULL)
+        return 2;
     tcp_release(t);
     lua_pushinteger(L, 1);
     return 1;
@@ -882,11 +714,8 @@ static int tcp_setkeepalive(lua_State *L)
     state = conn_keepalive_state(&t->c);
     if (state == ERR_CLOSED)
         return push_closed(L);
-    if (rbuf_len(&t->c.rb) > 0) {
-        lua_pushnil(L);
-        lua_pushliteral(L, "unread data in buffer");
-        return 2;
-    }
+    if (rbuf_len(&t->c.rb) > 0)
+        return push_fail(L, "unread data in buffer");
     set = get_pool_set(L, 1);
     if (set == NULL) {
         tcp_release(t);
@@ -907,9 +736,7 @@ static int tcp_setkeepalive(lua_State *L)
     if (state != 0) {
         /* the peer sent what nobody read: the next user would get it */
         tcp_release(t);
-        lua_pushnil(L);
-        lua_pushliteral(L, "connection in dubious state");
-        return 2;
+        return push_fail(L, "connection in dubious state");
     }
     if (pool_check_in(pool, &t->pool, &t->c, t->reused,
                       timeout > LONG_MAX ? LONG_MAX : (long)timeout) != ERR_OK)
@@ -920,15 +747,11 @@ static int tcp_setkeepalive(lua_State *L)
 
 static int tcp_getreusedtimes(lua_State *L)
 {
-    tcp_t *t;
-    int n = lua_gettop(L);
+    tcp_t *t = tcp_check_open(L, "expecting 1 argument (including the "
+                                 "object), but got %d");
 
-    if (n != 1)
-        return luaL_error(L, "expecting 1 argument "
-                          "(including the object), but got %d", n);
-    t = tcp_check(L);
-    if (tcp_closed(t))
-        return push_closed(L);
+    if (t == NULL)
+        return 2;
     lua_pushinteger(L, t->reused);
     return 1;
 }
@@ -960,11 +783,9 @@ static int tcp_settimeout(lua_State *L)
 {
     tcp_t *t;
     long ms;
-    int n = lua_gettop(L);
 
-    if (n != 2)
-        return luaL_error(L, "ngx.socket settimeout: expecting 2 arguments "
-                          "(including the object) but seen %d", n);
+    check_count(L, 2, "ngx.socket settimeout: expecting 2 arguments "
+                      "(including the object) but seen %d");
     t = tcp_check(L);
     ms = check_timeout(L, 2);
     tcp_set_timeouts(t, ms, ms, ms);
@@ -975,11 +796,9 @@ static int tcp_settimeouts(lua_State *L)
 {
     tcp_t *t;
     long c, s, r;
-    int n = lua_gettop(L);
 
-    if (n != 4)
-        return luaL_error(L, "ngx.socket settimeout: expecting 4 arguments "
-                          "(including the object) but seen %d", n);
+    check_count(L, 4, "ngx.socket settimeout: expecting 4 arguments "
+                      "(including the object) but seen %d");
     t = tcp_check(L);
     c = check_timeout(L, 2);
     s = check_timeout(L, 3);
@@ -1091,11 +910,8 @@ static int tcp_setoption(lua_State *L)
     if (!tcp_connected(t))
         return push_closed(L);
     rc = io_setopt_int(t->c.fd, level, opt, option_value(L, 3));
-    if (rc != ERR_OK) {
-        lua_pushnil(L);
-        lua_pushstring(L, strerror(rc));
-        return 2;
-    }
+    if (rc != ERR_OK)
+        return push_fail(L, strerror(rc));
     lua_pushboolean(L, 1);
     return 1;
 }
@@ -1111,11 +927,8 @@ static int tcp_getoption(lua_State *L)
         return 2;
     if (!tcp_connected(t))
         return push_closed(L);
-    if (getsockopt(t->c.fd, level, opt, &val, &len) < 0) {
-        lua_pushnil(L);
-        lua_pushstring(L, strerror(errno));
-        return 2;
-    }
+    if (getsockopt(t->c.fd, level, opt, &val, &len) < 0)
+        return push_fail(L, strerror(errno));
     lua_pushinteger(L, val);
     return 1;
 }
@@ -1159,7 +972,7 @@ static int tcp_gc(lua_State *L)
 
 int tcp_new(lua_State *L)
 {
-    const tcp_state_t *st = state_of(L);
+    const lstate_t *st = lstate(L);
     tcp_t *t = lua_newuserdata(L, sizeof *t);
     memset(t, 0, sizeof *t);
     conn_init(&t->c);
@@ -1188,49 +1001,12 @@ static const luaL_Reg tcp_methods[] = {
     {"getfd", tcp_getfd},
     {"setkeepalive", tcp_setkeepalive},
     {"getreusedtimes", tcp_getreusedtimes},
-    {"sslhandshake", tcp_sslhandshake},
-    {"tlshandshake", tcp_tlshandshake},
-    {"getsslsession", tcp_getsslsession},
-    {"setclientcert", tcp_setclientcert},
-    {"settrustedstore", tcp_settrustedstore},
-    {"getpeercert", tcp_getpeercert},
-    {"getsslerror", tcp_getsslerror},
     {NULL, NULL},
 };
 
-static int pool_set_gc(lua_State *L)
-{
-    pool_set_close(lua_touserdata(L, 1));
-    return 0;
-}
-
-/* The keepalive pools of this Lua state: a userdata in the registry, so
- * that they go (their idle connections closed) when the state closes. */
-static void open_pool_set(lua_State *L)
-{
-    pool_set_t *set;
-
-    lua_pushlightuserdata(L, (void *)&pool_set_key);
-    lua_rawget(L, LUA_REGISTRYINDEX);
-    if (!lua_isnil(L, -1)) {
-        lua_pop(L, 1);
-        return;
-    }
-    lua_pop(L, 1);
-    lua_pushlightuserdata(L, (void *)&pool_set_key);
-    set = lua_newuserdata(L, sizeof *set);
-    pool_set_init(set);
-    lua_newtable(L);
-    lua_pushcfunction(L, pool_set_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_setmetatable(L, -2);
-    lua_rawset(L, LUA_REGISTRYINDEX);
-}
-
 void tcp_open(lua_State *L)
 {
-    open_pool_set(L);
-    (void)state_of(L);
+    (void)lstate(L);
     tcp_tls_open(L);
     luaL_newmetatable(L, UNTIL_MT);
     lua_pushcfunction(L, until_gc);
@@ -1240,6 +1016,7 @@ void tcp_open(lua_State *L)
     luaL_newmetatable(L, TCP_MT);
     lua_newtable(L);
     compat_setfuncs(L, tcp_methods, 0);
+    compat_setfuncs(L, tcp_tls_methods, 0);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, tcp_gc);
     lua_setfield(L, -2, "__gc");

@@ -6,7 +6,9 @@
 #include "core/conn.h"
 #include "core/pool.h"
 #include "core/tls.h"
+#include "lua/state.h"
 
+#include <lauxlib.h>
 #include <lua.h>
 
 #define TCP_MT "resty.luasocket.tcp"
@@ -23,7 +25,7 @@ typedef struct {
     size_t keylen;
     tls_cert_t client; /* setclientcert's certificate, if any */
     X509_STORE *trusted; /* settrustedstore's CAs, for the next handshake */
-    const int *hooked;   /* the Lua state has a clock hook (tcp_after_wait) */
+    const int *hooked;   /* the Lua state has a clock hook (lstate_t) */
     /* why the last sslhandshake failed, in OpenSSL's words where it has
      * some ("" when it did not): the returned error stays ngx_lua's, this
      * is for logs (getsslerror) */
@@ -81,25 +83,18 @@ void tcp_push_until_state(lua_State *L, int idx);
 void tcp_open(lua_State *L);
 /* Pushes a new, unconnected socket. */
 int tcp_new(lua_State *L);
-/* Makes the value at idx (a function, or nil) the hook called after every
- * method that waited. */
-void tcp_set_clock_hook(lua_State *L, int idx);
 /* Sets the read size of the sockets made from now on (the number at idx,
  * RBUF_CHUNK_MIN to RBUF_CHUNK_MAX bytes; else raises). */
 void tcp_set_buffer_size(lua_State *L, int idx);
 /* Sets what one read of the sockets made from now on may hold (the number
  * at idx, RBUF_MAX_MIN bytes to 2^53; else raises). */
 void tcp_set_max_buffer(lua_State *L, int idx);
-/* Calls that hook, after a method waited: the embedding (nginx:
- * ngx.update_time) learns that time passed. Results already pushed stay. */
-void tcp_after_wait(lua_State *L);
-/* The same for a socket's method, cheaper when no hook is set. */
-#define TCP_AFTER_WAIT(L, t) do { if (*(t)->hooked) tcp_after_wait(L); } while (0)
+/* lstate_after_wait for a socket's method, cheaper when no hook is set. */
+#define TCP_AFTER_WAIT(L, t) \
+    do { if (*(t)->hooked) lstate_after_wait(L); } while (0)
 
 /* For the methods' implementations. */
 tcp_t *tcp_check(lua_State *L);
-/* ngx_lua's default for the timeouts (lua_socket_*_timeout) */
-#define DEFAULT_TIMEOUT_MS 60000
 
 /* A timeout as the socket applies it: 0 (never set) is the default. */
 static inline long tcp_effective(long timeout_ms)
@@ -113,8 +108,6 @@ static inline io_ms tcp_read_deadline(const tcp_t *t)
 {
     return io_deadline_lazy(tcp_effective(t->read_timeout));
 }
-/* Pushes nil and the text of an error status; returns 2. */
-int tcp_push_error(lua_State *L, int rc);
 /* No connection, or one whose read or write side ended: for the methods
  * that need both sides (sslhandshake, settrustedstore, setkeepalive). */
 static inline int tcp_half_closed(const tcp_t *t)
@@ -123,24 +116,14 @@ static inline int tcp_half_closed(const tcp_t *t)
 }
 /* Closes the socket's connection, if any, and lets its pool know. */
 void tcp_release(tcp_t *t);
-/* Pushes s with each NUL byte written as the two characters \0, for
- * messages that show a string the caller passed. */
-void tcp_push_visible(lua_State *L, const char *s, size_t len);
-/* Pushes nil and the error of connect or setpeername for a host that holds
- * a NUL byte; returns 2. */
-int tcp_push_nul_host(lua_State *L, const char *host, size_t len);
 
 /* tcp_tls.c */
 void tcp_tls_open(lua_State *L);
 /* Applies new library-wide TLS defaults (the table at idx): pushes true,
  * or nil and why; returns the number of results. */
 int tcp_tls_set_defaults(lua_State *L, int idx);
-int tcp_sslhandshake(lua_State *L);
-int tcp_tlshandshake(lua_State *L);
-int tcp_getsslsession(lua_State *L);
-int tcp_setclientcert(lua_State *L);
-int tcp_settrustedstore(lua_State *L);
-int tcp_getpeercert(lua_State *L);
-int tcp_getsslerror(lua_State *L);
+/* The TLS methods (sslhandshake, tlshandshake, getsslsession,
+ * setclientcert, settrustedstore, getpeercert, getsslerror). */
+extern const luaL_Reg tcp_tls_methods[];
 
 #endif

@@ -14,31 +14,30 @@
 #include <string.h>
 
 #define SESSION_MT "resty.luasocket.session"
-#define TLS_STATE_MT "resty.luasocket.tls"
-
-/* The TLS context of a Lua state, rebuilt when the defaults change. */
-typedef struct {
-    tls_ctx_t ctx;
-    int built;
-} tls_state_t;
-
 typedef struct {
     tls_session_t *s;
 } session_ud_t;
 
-/* The address of this constant is the registry key of the state's TLS
- * context. */
-static const char tls_state_key = 't';
-
-static tls_state_t *tls_state(lua_State *L)
+/* The state's TLS context (lstate_t.tls) is a tls_ctx_t of the C heap,
+ * freed with it. */
+static void free_context(void *ctx)
 {
-    tls_state_t *st;
-    lua_pushlightuserdata(L, (void *)&tls_state_key);
-    lua_rawget(L, LUA_REGISTRYINDEX);
-    st = lua_touserdata(L, -1);
-    lua_pop(L, 1);
-    return st;
+    tls_ctx_free(ctx);
+    free(ctx);
 }
+
+/* Makes ctx (of the C heap) the state's context, freeing the one before. */
+static void set_context(lua_State *L, tls_ctx_t *ctx)
+{
+    lstate_t *st = lstate(L);
+
+    if (st->tls != NULL)
+        st->tls_free(st->tls);
+    st->tls = ctx;
+    st->tls_free = free_context;
+}
+
+static int tcp_getsslsession(lua_State *L);
 
 /* ---- sessions ----------------------------------------------------------- */
 
@@ -230,9 +229,8 @@ static int read_tls_opts(lua_State *L, int idx, tls_opts_t *o,
 
 int tcp_tls_set_defaults(lua_State *L, int idx)
 {
-    tls_state_t *st = tls_state(L);
     tls_opts_t o;
-    tls_ctx_t fresh;
+    tls_ctx_t fresh, *ctx;
     char err[256];
     const char *bad;
     int kind = read_tls_opts(L, idx, &o, &bad);
@@ -248,15 +246,15 @@ int tcp_tls_set_defaults(lua_State *L, int idx)
         }
         return 2;
     }
-    if (tls_ctx_init(&fresh, &o, err, sizeof err) != ERR_OK) {
-        lua_pushnil(L);
-        lua_pushstring(L, err);
-        return 2;
+    if (tls_ctx_init(&fresh, &o, err, sizeof err) != ERR_OK)
+        return push_fail(L, err);
+    ctx = malloc(sizeof *ctx);
+    if (ctx == NULL) {
+        tls_ctx_free(&fresh);
+        return luaL_error(L, "no memory");
     }
-    if (st->built)
-        tls_ctx_free(&st->ctx);
-    st->ctx = fresh;
-    st->built = 1;
+    *ctx = fresh;
+    set_context(L, ctx);
     lua_pushboolean(L, 1);
     return 1;
 }
@@ -264,26 +262,24 @@ int tcp_tls_set_defaults(lua_State *L, int idx)
 /* The state's context, built with the system defaults on first use. */
 static tls_ctx_t *context(lua_State *L, char *err, size_t len)
 {
-    tls_state_t *st = tls_state(L);
+    tls_ctx_t *ctx = lstate(L)->tls;
     tls_opts_t o;
 
-    if (st->built)
-        return &st->ctx;
+    if (ctx != NULL)
+        return ctx;
+    ctx = malloc(sizeof *ctx);
+    if (ctx == NULL) {
+        snprintf(err, len, "no memory");
+        return NULL;
+    }
     memset(&o, 0, sizeof o);
     o.verify_depth = -1;
-    if (tls_ctx_init(&st->ctx, &o, err, len) != ERR_OK)
+    if (tls_ctx_init(ctx, &o, err, len) != ERR_OK) {
+        free(ctx);
         return NULL;
-    st->built = 1;
-    return &st->ctx;
-}
-
-static int tls_state_gc(lua_State *L)
-{
-    tls_state_t *st = lua_touserdata(L, 1);
-    if (st->built)
-        tls_ctx_free(&st->ctx);
-    st->built = 0;
-    return 0;
+    }
+    set_context(L, ctx);
+    return ctx;
 }
 
 /* ---- methods ------------------------------------------------------------- */
@@ -342,7 +338,7 @@ static int refuse_server_name(lua_State *L, tcp_t *t, const char *name,
         return 2;
     }
     lua_pushliteral(L, "bad server name \"");
-    tcp_push_visible(L, name, len);
+    push_visible(L, name, len);
     lua_pushliteral(L, "\": holds a NUL byte");
     lua_concat(L, 3);
     return 2;
@@ -361,11 +357,8 @@ static int reuse_handshake(lua_State *L, tcp_t *t, tls_hs_t *hs,
     long code;
     int rc;
 
-    if (hs->verify && (ctx = context(L, err, sizeof err)) == NULL) {
-        lua_pushnil(L);
-        lua_pushstring(L, err);
-        return 2;
-    }
+    if (hs->verify && (ctx = context(L, err, sizeof err)) == NULL)
+        return push_fail(L, err);
     hs->store = t->trusted;
     rc = tls_conn_recheck(ctx, &t->c.tls, hs, &code);
     /* a trusted store serves one handshake, as in ngx_lua */
@@ -429,11 +422,8 @@ static int new_handshake(lua_State *L, tcp_t *t, tls_hs_t *hs,
     int rc;
 
     ctx = context(L, err, sizeof err);
-    if (ctx == NULL) {
-        lua_pushnil(L);
-        lua_pushstring(L, err);
-        return 2;
-    }
+    if (ctx == NULL)
+        return push_fail(L, err);
     if (want_session) {
         keep = tls_session_new();
         if (keep == NULL)
@@ -454,16 +444,16 @@ static int new_handshake(lua_State *L, tcp_t *t, tls_hs_t *hs,
         tcp_release(t);
         log_handshake_failure(L, t, rc, code, hs->server_name);
         push_handshake_error(L, rc, code);
-        tcp_after_wait(L);
+        lstate_after_wait(L);
         return 2;
     }
     if (!want_session)
         lua_pushboolean(L, 1);
-    tcp_after_wait(L);
+    lstate_after_wait(L);
     return 1;
 }
 
-int tcp_sslhandshake(lua_State *L)
+static int tcp_sslhandshake(lua_State *L)
 {
     tcp_t *t;
     session_ud_t *resume;
@@ -484,7 +474,7 @@ int tcp_sslhandshake(lua_State *L)
     if (!t->created)
         return luaL_error(L, "socket is never created nor connected");
     if (tcp_half_closed(t))
-        return tcp_push_error(L, ERR_CLOSED);
+        return push_error(L, ERR_CLOSED);
     t->ssl_error[0] = '\0';
     if (hs.server_name != NULL && memchr(hs.server_name, '\0', name_len))
         return refuse_server_name(L, t, hs.server_name, name_len, hs.verify);
@@ -500,7 +490,7 @@ int tcp_sslhandshake(lua_State *L)
  * about, the alert the server sent, ...), or nil when it did not fail.
  * sslhandshake itself returns ngx_lua's terse strings; nginx writes these
  * details to its error log, which plain Lua does not have. */
-int tcp_getsslerror(lua_State *L)
+static int tcp_getsslerror(lua_State *L)
 {
     tcp_t *t = tcp_check(L);
 
@@ -516,18 +506,16 @@ int tcp_getsslerror(lua_State *L)
 static int push_no_tls(lua_State *L, tcp_t *t)
 {
     if (t->c.fd < 0)
-        return tcp_push_error(L, ERR_CLOSED);
+        return push_error(L, ERR_CLOSED);
     if (t->c.tls.ssl != NULL)
         return 0;
-    lua_pushnil(L);
-    lua_pushliteral(L, "no ssl session");
-    return 2;
+    return push_fail(L, "no ssl session");
 }
 
 static int set_client_cert(lua_State *L, tcp_t *t, int cert, int key);
 
 /* tlshandshake(opts): resty.core's options-table form of sslhandshake. */
-int tcp_tlshandshake(lua_State *L)
+static int tcp_tlshandshake(lua_State *L)
 {
     tcp_t *t;
 
@@ -550,7 +538,7 @@ int tcp_tlshandshake(lua_State *L)
     return tcp_sslhandshake(L);
 }
 
-int tcp_getsslsession(lua_State *L)
+static int tcp_getsslsession(lua_State *L)
 {
     tcp_t *t = tcp_check(L);
     tls_session_t *s;
@@ -601,11 +589,11 @@ static int set_client_cert(lua_State *L, tcp_t *t, int cert, int key)
     tls_cert_free(&t->client);
     rc = tls_cert_parse(&t->client, c, clen, k, klen);
     if (rc != ERR_OK)
-        return tcp_push_error(L, rc);
+        return push_error(L, rc);
     return 0;
 }
 
-int tcp_setclientcert(lua_State *L)
+static int tcp_setclientcert(lua_State *L)
 {
     tcp_t *t = tcp_check(L);
 
@@ -619,7 +607,7 @@ int tcp_setclientcert(lua_State *L)
 /* settrustedstore(pem): the CAs (PEM text) that the next verifying
  * handshake trusts instead of the defaults; nil forgets them. ngx_lua takes
  * an X509_STORE cdata, which plain Lua cannot make. */
-int tcp_settrustedstore(lua_State *L)
+static int tcp_settrustedstore(lua_State *L)
 {
     tcp_t *t = tcp_check(L);
     X509_STORE *st = NULL;
@@ -628,7 +616,7 @@ int tcp_settrustedstore(lua_State *L)
 
     lua_settop(L, 2);
     if (tcp_half_closed(t))
-        return tcp_push_error(L, ERR_CLOSED);
+        return push_error(L, ERR_CLOSED);
     if (t->c.tls.ssl != NULL) {
         lua_pushnil(L);
         lua_pushliteral(L, "ssl handshake already done; trusted store cannot "
@@ -646,16 +634,11 @@ int tcp_settrustedstore(lua_State *L)
         if (memchr(pem, '\0', len) != NULL) {
             /* readers that stop at a NUL and readers that do not could
              * trust different CAs: refused, whatever follows it */
-            lua_pushnil(L);
-            lua_pushliteral(L, "bad trusted store: holds a NUL byte");
-            return 2;
+            return push_fail(L, "bad trusted store: holds a NUL byte");
         }
         st = tls_store_parse(pem, len);
-        if (st == NULL) {
-            lua_pushnil(L);
-            lua_pushliteral(L, "bad trusted store: no certificate in it");
-            return 2;
-        }
+        if (st == NULL)
+            return push_fail(L, "bad trusted store: no certificate in it");
     }
     X509_STORE_free(t->trusted);
     t->trusted = st;
@@ -663,7 +646,7 @@ int tcp_settrustedstore(lua_State *L)
     return 1;
 }
 
-int tcp_getpeercert(lua_State *L)
+static int tcp_getpeercert(lua_State *L)
 {
     tcp_t *t = tcp_check(L);
     size_t len = 0;
@@ -673,40 +656,30 @@ int tcp_getpeercert(lua_State *L)
     if (nret != 0)
         return nret;
     pem = tls_peer_cert_pem(t->c.tls.ssl, &len);
-    if (pem == NULL) {
-        lua_pushnil(L);
-        lua_pushliteral(L, "no peer certificate");
-        return 2;
-    }
+    if (pem == NULL)
+        return push_fail(L, "no peer certificate");
     lua_pushlstring(L, pem, len);
     free(pem);
     return 1;
 }
 
+const luaL_Reg tcp_tls_methods[] = {
+    {"sslhandshake", tcp_sslhandshake},
+    {"tlshandshake", tcp_tlshandshake},
+    {"getsslsession", tcp_getsslsession},
+    {"setclientcert", tcp_setclientcert},
+    {"settrustedstore", tcp_settrustedstore},
+    {"getpeercert", tcp_getpeercert},
+    {"getsslerror", tcp_getsslerror},
+    {NULL, NULL},
+};
+
 void tcp_tls_open(lua_State *L)
 {
-    tls_state_t *st;
-
     luaL_newmetatable(L, SESSION_MT);
     lua_pushcfunction(L, session_gc);
     lua_setfield(L, -2, "__gc");
     lua_pushcfunction(L, session_tostring);
     lua_setfield(L, -2, "__tostring");
     lua_pop(L, 1);
-
-    lua_pushlightuserdata(L, (void *)&tls_state_key);
-    lua_rawget(L, LUA_REGISTRYINDEX);
-    if (!lua_isnil(L, -1)) {
-        lua_pop(L, 1);
-        return;
-    }
-    lua_pop(L, 1);
-    lua_pushlightuserdata(L, (void *)&tls_state_key);
-    st = lua_newuserdata(L, sizeof *st);
-    memset(st, 0, sizeof *st);
-    luaL_newmetatable(L, TLS_STATE_MT);
-    lua_pushcfunction(L, tls_state_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_setmetatable(L, -2);
-    lua_rawset(L, LUA_REGISTRYINDEX);
 }

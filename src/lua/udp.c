@@ -4,7 +4,7 @@
 #include "lua/errlog.h"
 #include "lua/compat.h"
 #include "lua/payload.h"
-#include "lua/tcp.h"
+#include "lua/state.h"
 
 #include "core/dgram.h"
 #include "core/err.h"
@@ -25,14 +25,6 @@ static udp_t *check_udp(lua_State *L)
     if (lua_type(L, 1) != LUA_TTABLE)
         compat_typeerror(L, 1, "table");
     return luaL_checkudata(L, 1, UDP_MT);
-}
-
-static int push_error(lua_State *L, int rc)
-{
-    char buf[128];
-    lua_pushnil(L);
-    lua_pushstring(L, err_text(rc, buf, sizeof buf));
-    return 2;
 }
 
 static int udp_setpeername(lua_State *L)
@@ -59,18 +51,16 @@ static int udp_setpeername(lua_State *L)
     }
     if (len == 0) {
         dgram_close(&u->d);
-        lua_pushnil(L);
-        lua_pushliteral(L, "failed to parse host name \"\": no host");
-        return 2;
+        return push_fail(L, "failed to parse host name \"\": no host");
     }
     if (memchr(host, '\0', len) != NULL) {
         dgram_close(&u->d);
-        return tcp_push_nul_host(L, host, len);
+        return push_nul_host(L, host, len);
     }
     rc = dgram_setpeer(&u->d, host, port,
                        io_deadline(u->read_timeout > 0 ? u->read_timeout
                                                        : DEFAULT_TIMEOUT_MS));
-    tcp_after_wait(L);
+    lstate_after_wait(L);
     if (err_resolve_reason(rc) != NULL) {
         lua_pushnil(L);
         lua_pushfstring(L, "%s could not be resolved (%s)", host,
@@ -87,11 +77,10 @@ static int udp_send(lua_State *L)
 {
     udp_t *u;
     payload_t p;
-    int n = lua_gettop(L), rc;
+    int rc;
 
-    if (n != 2)
-        return luaL_error(L, "expecting 2 arguments (including the object), "
-                          "but got %d", n);
+    check_count(L, 2, "expecting 2 arguments (including the object), "
+                      "but got %d");
     u = check_udp(L);
     if (u->d.fd < 0)
         return push_error(L, ERR_CLOSED);
@@ -141,11 +130,11 @@ static int udp_receive(lua_State *L)
     if (rc != ERR_OK) {
         errlog_socket(L, "udp", "read", rc, NULL);
         push_error(L, rc);
-        tcp_after_wait(L);
+        lstate_after_wait(L);
         return 2;
     }
     lua_pushlstring(L, buf, got);
-    tcp_after_wait(L);
+    lstate_after_wait(L);
     return 1;
 }
 
@@ -153,11 +142,9 @@ static int udp_settimeout(lua_State *L)
 {
     udp_t *u;
     long long ms;
-    int n = lua_gettop(L);
 
-    if (n != 2)
-        return luaL_error(L, "ngx.socket settimeout: expecting at least 2 "
-                          "arguments (including the object) but seen %d", n);
+    check_count(L, 2, "ngx.socket settimeout: expecting at least 2 "
+                      "arguments (including the object) but seen %d");
     u = check_udp(L);
     ms = compat_trunc(L, 2);
     u->read_timeout = ms > 0 && ms <= 2147483647LL ? (long)ms : 0;
@@ -168,19 +155,12 @@ static int udp_bind(lua_State *L)
 {
     udp_t *u;
     const char *ip;
-    size_t len;
-    int n = lua_gettop(L);
 
-    if (n != 2)
-        return luaL_error(L, "expecting 2 arguments, but got %d", n);
+    check_count(L, 2, "expecting 2 arguments, but got %d");
     u = check_udp(L);
-    ip = compat_checklstring(L, 2, &len);
-    /* as the TCP socket's bind: a NUL would cut the address short */
-    if (memchr(ip, '\0', len) != NULL || dgram_bind(&u->d, ip) != ERR_OK) {
-        lua_pushnil(L);
-        lua_pushliteral(L, "bad address");
-        return 2;
-    }
+    ip = bind_address(L, 2);
+    if (ip == NULL || dgram_bind(&u->d, ip) != ERR_OK)
+        return push_fail(L, "bad address");
     lua_pushboolean(L, 1);
     return 1;
 }
@@ -188,11 +168,9 @@ static int udp_bind(lua_State *L)
 static int udp_close(lua_State *L)
 {
     udp_t *u;
-    int n = lua_gettop(L);
 
-    if (n != 1)
-        return luaL_error(L, "expecting 1 argument "
-                          "(including the object) but seen %d", n);
+    check_count(L, 1, "expecting 1 argument "
+                      "(including the object) but seen %d");
     u = check_udp(L);
     if (u->d.fd < 0)
         return push_error(L, ERR_CLOSED);
