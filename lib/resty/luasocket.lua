@@ -28,6 +28,23 @@ end
 local forced = {}   -- phase -> true: native socket even with cosockets
 local disabled = {} -- phase -> true: always ngx.socket.*, never native
 
+-- force_luasocket(phase, on), disable_luasocket(phase, on): each returns
+-- the previous setting, so that a caller can restore it:
+--   local old = socket.force_luasocket("timer", true) ... (old)
+local function phase_switch(name, set)
+  return function(phase, on)
+    if type(phase) ~= "string" then
+      error("bad argument #1 to '" .. name .. "' (string expected, got "
+            .. type(phase) .. ")", 2)
+    end
+    local old = set[phase] == true
+    set[phase] = on and true or nil
+    return old
+  end
+end
+_M.force_luasocket = phase_switch("force_luasocket", forced)
+_M.disable_luasocket = phase_switch("disable_luasocket", disabled)
+
 local ngx = ngx -- nil in plain Lua
 local in_nginx = type(ngx) == "table" and type(ngx.get_phase) == "function"
                  and type(ngx.socket) == "table"
@@ -117,16 +134,21 @@ else
     end
   end
 
-  function _M.tcp(...)
-    check_no_args(select("#", ...))
-    local phase = get_phase()
-    local sock = cosocket(phase, co_tcp)
-    if sock then
-      return sock
+  -- tcp() and udp(): the cosocket co_new() makes, or native_new()'s socket
+  local function chooser(co_new, native_new)
+    return function(...)
+      check_no_args(select("#", ...))
+      local phase = get_phase()
+      local sock = cosocket(phase, co_new)
+      if sock then
+        return sock
+      end
+      note_native(phase)
+      return native_new()
     end
-    note_native(phase)
-    return native_tcp()
   end
+  _M.tcp = chooser(co_tcp, native_tcp)
+  _M.udp = chooser(co_udp, native_udp)
 
   -- whether this phase has cosockets (and so yields): what ngx_lua says,
   -- whatever force_luasocket and disable_luasocket say of sockets
@@ -138,17 +160,6 @@ else
       cosockets_in[phase] = known
     end
     return known
-  end
-
-  function _M.udp(...)
-    check_no_args(select("#", ...))
-    local phase = get_phase()
-    local sock = cosocket(phase, co_udp)
-    if sock then
-      return sock
-    end
-    note_native(phase)
-    return native_udp()
   end
 end
 
@@ -172,127 +183,15 @@ function _M.load(modname)
   return mod
 end
 
--- TLS defaults of native sockets (cosockets take theirs from nginx's
--- lua_ssl_* directives). Every key is optional; unset ones keep the built-in
--- default: the system CA bundle, TLS 1.2 and above, OpenSSL's ciphers and
--- verify depth, no client certificate. The keys (native checks them, with
--- the same code as the table sslhandshake takes in 4th place):
---   cafile, capath               trusted CAs (strings)
---   min_protocol, max_protocol   "TLSv1" .. "TLSv1.3"
---   ciphers, ciphersuites        TLS 1.2 / TLS 1.3
---   depth                        verify depth (a number, 0 and up)
---   certificate, key             client certificate (PEM files)
-local tls_defaults = {}
-local pairs = pairs
-local set_tls_defaults = native.set_tls_defaults
+-- the TLS defaults and the error log of native sockets: settings.lua
+local settings = require("resty.luasocket.settings")(in_nginx)
+_M.get_luasec_defaults = settings.get_luasec_defaults
+_M.set_luasec_defaults = settings.set_luasec_defaults
+_M.set_log_errors = settings.set_log_errors
 
--- the values are strings and numbers: a copy of the table is a deep copy
-local function copy(t)
-  local c = {}
-  for k, v in pairs(t) do
-    c[k] = v
-  end
-  return c
-end
-
-function _M.get_luasec_defaults()
-  return copy(tls_defaults)
-end
-
--- replaces the defaults (keys left out go back to the built-in ones);
--- true, or nil and why OpenSSL refused them (the old defaults then stay);
--- an unknown key, a value of the wrong type or a string with a NUL byte
--- raises
-function _M.set_luasec_defaults(t)
-  if type(t) ~= "table" then
-    error("bad argument #1 to 'set_luasec_defaults' (table expected, got "
-          .. type(t) .. ")", 2)
-  end
-  local new = copy(t)
-  local ok, err, bad_table = set_tls_defaults(new)
-  if bad_table then
-    error("bad argument #1 to 'set_luasec_defaults' (" .. err .. ")", 2)
-  end
-  if not ok then
-    return nil, err
-  end
-  tls_defaults = new
-  return true
-end
-
--- The error log of native sockets: the lines ngx_lua writes for a failed
--- cosocket ("connect() failed (111: Connection refused)", "lua tcp socket
--- read timed out", "lua ssl certificate verify error: (...)", ...). Inside
--- nginx they go to its error log, on by default as lua_socket_log_errors
--- is (a directive Lua cannot read: say set_log_errors(false) where it is
--- off); in plain Lua nowhere unless set_log_errors(true), then stderr.
-local log_errors = false
-local stderr = io.stderr
-local levels = {"stderr", "emerg", "alert", "crit", "error", "warn",
-                "notice", "info", "debug"}
-
-local function stderr_log(level, text)
-  stderr:write("[", levels[level + 1] or "error", "] ", text, "\n")
-end
-
-local function nginx_log(level, text)
-  ngx.log(level, text)
-end
-
-if in_nginx then
-  -- lua-resty-core's raw_log writes the line without ngx.log's
-  -- "[lua] file:line:" prefix, as ngx_lua's own lines are
-  local ok, errlog = pcall(require, "ngx.errlog")
-  if ok and type(errlog) == "table" and errlog.raw_log then
-    local raw_log = errlog.raw_log
-    nginx_log = function(level, text)
-      if not pcall(raw_log, level, text) then
-        ngx.log(level, text)
-      end
-    end
-  end
-end
-
--- returns the previous setting
-function _M.set_log_errors(on)
-  local old = log_errors
-  log_errors = on and true or false
-  native.set_error_log(log_errors and (in_nginx and nginx_log or stderr_log)
-                       or nil)
-  return old
-end
-
-_M.set_log_errors(in_nginx)
-
--- the read size of the native sockets made from now on (cosockets keep
--- nginx's lua_socket_buffer_size): 512 bytes to 64 MiB, default 16 KiB
+-- the read size of the native sockets made from now on, and what one of
+-- their reads may hold: docs/manual.md
 _M.set_buffer_size = native.set_buffer_size
-
--- what one read of the native sockets made from now on may hold (a line,
--- '*a', a size, a receiveuntil part): 512 bytes to 2^53, default 16 MiB;
--- past it the read returns nil, "buffer too large", partial data
 _M.set_max_buffer = native.set_max_buffer
-
--- both return the previous setting, so that a caller can restore it:
---   local old = socket.force_luasocket("timer", true) ... (old)
-function _M.force_luasocket(phase, on)
-  if type(phase) ~= "string" then
-    error("bad argument #1 to 'force_luasocket' (string expected, got "
-          .. type(phase) .. ")", 2)
-  end
-  local old = forced[phase] == true
-  forced[phase] = on and true or nil
-  return old
-end
-
-function _M.disable_luasocket(phase, on)
-  if type(phase) ~= "string" then
-    error("bad argument #1 to 'disable_luasocket' (string expected, got "
-          .. type(phase) .. ")", 2)
-  end
-  local old = disabled[phase] == true
-  disabled[phase] = on and true or nil
-  return old
-end
 
 return _M
