@@ -231,18 +231,9 @@ cg_nginx_pid=""
 strace_pid=""
 s_server_pids=""
 
-stop_pid() { # TERM, wait up to 5 s, then KILL
-  pid=$1
-  i=0
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
-    sleep 0.1
-    i=$((i + 1))
-  done
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
+# stop_pid, wait_for, random_port
+# shellcheck source=t/lib/proc.sh
+. "$root/t/lib/proc.sh"
 
 cleanup() {
   # (strace first: it detaches from nginx, which then stops as usual)
@@ -337,10 +328,6 @@ while [ $n -lt 250 ] && [ -z "$port" ]; do
   n=$((n + 1))
 done
 [ -n "$port" ] || die "bench-server did not start: $(cat "$tmp/server.err")"
-
-random_port() {
-  echo $((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 30000))
-}
 
 # ---- W1: a redis-server ----------------------------------------------------
 

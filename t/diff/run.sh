@@ -50,14 +50,9 @@ tmp=""
 nginx_pid=""
 peer_pid=""
 
-stop_pid() { # TERM, wait up to 5 s, then KILL
-  local pid=$1 i=0
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
+# stop_pid, wait_for, random_port
+# shellcheck source=t/lib/proc.sh
+. "$root/t/lib/proc.sh"
 
 cleanup() {
   if [ -n "$peer_pid" ]; then stop_pid "$peer_pid"; fi

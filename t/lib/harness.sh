@@ -58,14 +58,9 @@ log=""
 pids=""       # what cleanup stops: a runner adds each process it starts
 nginx_pid=""
 
-stop_pid() { # TERM, wait up to 5 s, then KILL
-  kill -0 "$1" 2>/dev/null || return 0
-  kill "$1" 2>/dev/null
-  i=0
-  while kill -0 "$1" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-  kill -9 "$1" 2>/dev/null
-  return 0
-}
+# stop_pid, wait_for, random_port
+# shellcheck source=t/lib/proc.sh
+. "$root/t/lib/proc.sh"
 
 # cleanup: on any exit, nothing we started keeps running; $dir goes unless KEEP=1
 cleanup() {
@@ -75,16 +70,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-# wait_for SECONDS COMMAND...: retry COMMAND every 0.1 s until it succeeds
-wait_for() {
-  n=$(($1 * 10)); shift
-  while [ $n -gt 0 ]; do
-    "$@" && return 0
-    sleep 0.1; n=$((n - 1))
-  done
-  return 1
-}
 
 # ---- prerequisites ---------------------------------------------------------
 
@@ -158,10 +143,6 @@ peer_up() { [ -n "$(head -n 1 "$dir/peer-$1.out" 2>/dev/null)" ]; }
 
 # ---- nginx -----------------------------------------------------------------
 
-# random_port: a port of 20000-59999, at random
-random_port() {
-  echo $((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000))
-}
 # pick_port: sets $port for the next try; false skips the try (a runner may
 # redefine it to pass over ports that are in use)
 pick_port() { port=$(random_port); }
