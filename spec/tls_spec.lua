@@ -725,7 +725,11 @@ describe("sessions", function()
         end
         sess = nil -- luacheck: ignore 311
         helper.collect()
-        assert.equal(before, helper.socket_count())
+        -- at most as many: an idle connection an earlier test pooled may
+        -- expire meanwhile, and the pool closes it at the next connect
+        local after_count = helper.socket_count()
+        assert.truthy(after_count <= before, "sockets: " .. before .. " before, "
+                      .. after_count .. " after")
     end)
 end)
 
