@@ -9,7 +9,7 @@
 #   suites: c spec diff phase clients fork asan valgrind bench lint fuzz
 #           fault gcstress package busted
 #   (default: all)
-#   JOBS=n: how many suites run at once (default 2). Most suites spend
+#   JOBS=n: how many suites run at once (default 3). Most suites spend
 #   their time waiting on timeouts and peers, the instrumented ones
 #   (valgrind, ASan, GC stress, fuzz) on one CPU each; every suite is
 #   written to pass on a busy machine. Each suite's output is printed as
@@ -20,7 +20,7 @@ set -u
 cd "$(dirname "$0")/.."
 
 LUAS=${LUAS:-luajit}
-JOBS=${JOBS:-2}
+JOBS=${JOBS:-3}
 suites=${*:-c spec diff phase clients fork asan valgrind bench lint fuzz fault gcstress package busted}
 
 lua_env() {
