@@ -395,18 +395,31 @@ int tcp_push_sent(lua_State *L, tcp_t *t, int rc, size_t sent)
     return rc == ERR_OK ? 1 : 2;
 }
 
-static int tcp_send(lua_State *L)
+/* The socket of send and receiveany (the socket and one argument); NULL,
+ * with nil, "closed" pushed, when the side they need (reading: the read
+ * side, else the write side) is closed. */
+static tcp_t *tcp_check_side(lua_State *L, int reading)
 {
     tcp_t *t;
-    payload_t p;
-    size_t sent;
-    int rc;
 
     check_count(L, 2, "expecting 2 arguments (including the object), "
                       "but got %d");
     t = tcp_check(L);
-    if (!tcp_connected(t) || t->c.write_done)
-        return push_closed(L);
+    if (tcp_connected(t) && !(reading ? t->c.read_done : t->c.write_done))
+        return t;
+    push_closed(L);
+    return NULL;
+}
+
+static int tcp_send(lua_State *L)
+{
+    tcp_t *t = tcp_check_side(L, 0);
+    payload_t p;
+    size_t sent;
+    int rc;
+
+    if (t == NULL)
+        return 2;
     payload_check(L, 2, &p);
     if (p.data == NULL) {
         char *buf = conn_scratch(&t->c, p.len + PAYLOAD_NUM_MAX);
@@ -537,16 +550,13 @@ size_t tcp_any_max(lua_Number n)
 
 static int tcp_receiveany(lua_State *L)
 {
-    tcp_t *t;
+    tcp_t *t = tcp_check_side(L, 1);
     conn_span_t span;
     size_t max;
     int rc;
 
-    check_count(L, 2, "expecting 2 arguments "
-                      "(including the object), but got %d");
-    t = tcp_check(L);
-    if (!tcp_connected(t) || t->c.read_done)
-        return push_closed(L);
+    if (t == NULL)
+        return 2;
     if (!compat_isnumber(L, 2)
         || (max = tcp_any_max(compat_tonumber(L, 2))) == 0)
         return luaL_argerror(L, 2, "bad max argument");
