@@ -76,33 +76,12 @@ void rbuf_shrink(rbuf_t *b)
     }
 }
 
-long rbuf_find_line(const rbuf_t *b, size_t from)
+size_t rbuf_strip_cr_from(rbuf_t *b, char *cr, size_t n)
 {
-    size_t len = rbuf_len(b);
-    const char *p;
+    char *s = rbuf_ptr(b), *w = cr, *r;
 
-    if (from >= len)
-        return -1;
-    p = memchr(rbuf_ptr(b) + from, '\n', len - from);
-    return p ? (long)(p - rbuf_ptr(b)) : -1;
-}
-
-size_t rbuf_strip_cr(rbuf_t *b, size_t n)
-{
-    char *s = rbuf_ptr(b), *w, *r, *cr;
-    size_t kept;
-
-    /* a buffer never filled has no data at all: memchr(NULL, c, 0) is
-     * undefined */
-    if (n == 0)
-        return 0;
-    cr = memchr(s, '\r', n);
-    if (cr == NULL)
-        return n;
-    w = cr;
     for (r = cr; r < s + n; r++)
         if (*r != '\r')
             *w++ = *r;
-    kept = (size_t)(w - s);
-    return kept;
+    return (size_t)(w - s);
 }

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* What one refill asks the kernel for, at least, unless set otherwise
  * (rbuf_t.chunk; native.set_buffer_size). */
@@ -69,12 +70,41 @@ static inline void rbuf_trim(rbuf_t *b)
         rbuf_shrink(b);
 }
 
-/* Offset (from start) of the first '\n' at or after offset `from`, or -1. */
-long rbuf_find_line(const rbuf_t *b, size_t from);
+/* Offset (from start) of the first '\n' at or after offset `from`, or -1.
+ * Inline, as rbuf_strip_cr's common case: one line read costs a call of
+ * each less. */
+static inline long rbuf_find_line(const rbuf_t *b, size_t from)
+{
+    size_t len = rbuf_len(b);
+    const char *p;
+
+    if (from >= len)
+        return -1;
+    p = memchr(rbuf_ptr(b) + from, '\n', len - from);
+    return p ? (long)(p - rbuf_ptr(b)) : -1;
+}
+
+/* rbuf_strip_cr from the first '\r', at cr. */
+size_t rbuf_strip_cr_from(rbuf_t *b, char *cr, size_t n);
 
 /* Moves the bytes of data[start..start+n) that are not '\r' to the front of
  * that region and returns their count; the rest of the region is left for
- * the caller to consume. */
-size_t rbuf_strip_cr(rbuf_t *b, size_t n);
+ * the caller to consume. A line with no CR or one CR at its end (CRLF)
+ * takes no loop. */
+static inline size_t rbuf_strip_cr(rbuf_t *b, size_t n)
+{
+    char *s = rbuf_ptr(b), *cr;
+
+    /* a buffer never filled has no data at all: memchr(NULL, c, 0) is
+     * undefined */
+    if (n == 0)
+        return 0;
+    cr = memchr(s, '\r', n);
+    if (cr == NULL)
+        return n;
+    if (cr == s + n - 1)
+        return n - 1;
+    return rbuf_strip_cr_from(b, cr, n);
+}
 
 #endif

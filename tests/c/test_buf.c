@@ -37,6 +37,27 @@ int main(void)
     CHECK("every cr dropped", kept == 3 && memcmp(rbuf_ptr(&b), "abc", 3) == 0);
     rbuf_consume(&b, 6);
 
+    /* the shapes the inline part answers alone, and their neighbours */
+    put(&b, "no cr");
+    CHECK("no cr", rbuf_strip_cr(&b, 5) == 5
+                       && memcmp(rbuf_ptr(&b), "no cr", 5) == 0);
+    rbuf_consume(&b, 5);
+    put(&b, "\r");
+    CHECK("a lone cr", rbuf_strip_cr(&b, 1) == 0);
+    rbuf_consume(&b, 1);
+    put(&b, "ab\r\r");
+    kept = rbuf_strip_cr(&b, 4);
+    CHECK("two at the end", kept == 2 && memcmp(rbuf_ptr(&b), "ab", 2) == 0);
+    rbuf_consume(&b, 4);
+    put(&b, "\rab");
+    kept = rbuf_strip_cr(&b, 3);
+    CHECK("one at the front", kept == 2 && memcmp(rbuf_ptr(&b), "ab", 2) == 0);
+    rbuf_consume(&b, 3);
+    put(&b, "ab\rX");
+    CHECK("only what n covers", rbuf_strip_cr(&b, 2) == 2
+                                    && rbuf_strip_cr(&b, 3) == 2);
+    rbuf_consume(&b, 4);
+
     /* growth keeps the data, and trim gives the memory back */
     for (i = 0; i < 100000; i++)
         put(&b, "0123456789");
