@@ -9,6 +9,7 @@
 #include "core/pool.h"
 
 #include <lauxlib.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The addresses of these constants are registry keys. */
@@ -22,13 +23,20 @@ typedef struct {
     pool_set_t pools;
 } state_block_t;
 
+static void free_tls(void *ctx)
+{
+    if (ctx != NULL) {
+        tls_ctx_free(ctx);
+        free(ctx);
+    }
+}
+
 static int state_gc(lua_State *L)
 {
     state_block_t *b = lua_touserdata(L, 1);
 
     pool_set_close(&b->pools);
-    if (b->pub.tls != NULL)
-        b->pub.tls_free(b->pub.tls);
+    free_tls(b->pub.tls);
     b->pub.tls = NULL;
     return 0;
 }
@@ -50,7 +58,6 @@ lstate_t *lstate(lua_State *L)
     b->pub.max = RBUF_MAX;
     b->pub.pools = &b->pools;
     b->pub.tls = NULL;
-    b->pub.tls_free = NULL;
     pool_set_init(&b->pools);
     lua_newtable(L);
     lua_pushcfunction(L, state_gc);
@@ -58,6 +65,14 @@ lstate_t *lstate(lua_State *L)
     lua_setmetatable(L, -2);
     lua_rawset(L, LUA_REGISTRYINDEX);
     return &b->pub;
+}
+
+void lstate_set_tls(lua_State *L, void *ctx)
+{
+    lstate_t *st = lstate(L);
+
+    free_tls(st->tls);
+    st->tls = ctx;
 }
 
 void lstate_set_clock_hook(lua_State *L, int idx)

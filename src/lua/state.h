@@ -20,14 +20,17 @@ typedef struct {
     /* the keepalive pools (core/pool.h), inside this object, so that a
      * finalizer that runs after the state's own still finds them closed */
     struct pool_set *pools;
-    /* tcp_tls.c's context, NULL until made, freed with tls_free when the
-     * state closes */
+    /* the TLS context (a tls_ctx_t of the C heap: core/tls.h), NULL until
+     * tcp_tls.c makes one; lstate_set_tls replaces it */
     void *tls;
-    void (*tls_free)(void *tls);
 } lstate_t;
 
 /* The state's object, made on first use (one registry read after that). */
 lstate_t *lstate(lua_State *L);
+
+/* Makes ctx (a tls_ctx_t of the C heap, or NULL) the state's TLS context,
+ * freeing the one before; the state frees the last when it closes. */
+void lstate_set_tls(lua_State *L, void *ctx);
 
 /* Makes the value at idx (a function, or nil) the hook called after every
  * method that waited. */

@@ -18,25 +18,6 @@ typedef struct {
     tls_session_t *s;
 } session_ud_t;
 
-/* The state's TLS context (lstate_t.tls) is a tls_ctx_t of the C heap,
- * freed with it. */
-static void free_context(void *ctx)
-{
-    tls_ctx_free(ctx);
-    free(ctx);
-}
-
-/* Makes ctx (of the C heap) the state's context, freeing the one before. */
-static void set_context(lua_State *L, tls_ctx_t *ctx)
-{
-    lstate_t *st = lstate(L);
-
-    if (st->tls != NULL)
-        st->tls_free(st->tls);
-    st->tls = ctx;
-    st->tls_free = free_context;
-}
-
 static int tcp_getsslsession(lua_State *L);
 
 /* ---- sessions ----------------------------------------------------------- */
@@ -254,7 +235,7 @@ int tcp_tls_set_defaults(lua_State *L, int idx)
         return luaL_error(L, "no memory");
     }
     *ctx = fresh;
-    set_context(L, ctx);
+    lstate_set_tls(L, ctx);
     lua_pushboolean(L, 1);
     return 1;
 }
@@ -278,7 +259,7 @@ static tls_ctx_t *context(lua_State *L, char *err, size_t len)
         free(ctx);
         return NULL;
     }
-    set_context(L, ctx);
+    lstate_set_tls(L, ctx);
     return ctx;
 }
 
