@@ -33,13 +33,25 @@ OPT ?= -O2 -g
 WERROR ?=
 WARN := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes
+# Link-time optimisation wherever the compiler and its linker can do it
+# (tried once per make on a two-line library): a receive or send goes
+# through three files (tcp_ffi.c, conn.c, io.c), one concern each, and only
+# the linker can inline across them (bench/: W1 about 10 % fewer
+# instructions per round trip). LTO= turns it off.
+ifeq ($(origin LTO),undefined)
+LTO := $(shell d=$$(mktemp -d) && printf 'int f(void);\nint f(void) { return 0; }\n' >"$$d/t.c" && \
+        for f in -flto=auto -flto; do \
+            $(CC) $$f -fPIC -shared -o "$$d/t.so" "$$d/t.c" >/dev/null 2>&1 && { echo $$f; break; }; \
+        done; rm -rf "$$d")
+endif
 # the user's CPPFLAGS and CFLAGS come last: theirs win (luarocks passes
 # its CFLAGS, distributions their hardening flags)
 CFLAGS_ALL = -std=c99 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) -fPIC \
-             -fvisibility=hidden -pthread $(EXTRA_CFLAGS) $(CPPFLAGS) $(CFLAGS)
-# LIBFLAG: how luarocks names "-shared"
+             -fvisibility=hidden -pthread $(LTO) $(EXTRA_CFLAGS) $(CPPFLAGS) \
+             $(CFLAGS)
+# LIBFLAG: how luarocks names "-shared"; the link optimises as the compile
 LIBFLAG ?= -shared
-LDFLAGS_ALL = -pthread $(EXTRA_LDFLAGS) $(LDFLAGS) -ldl
+LDFLAGS_ALL = -pthread $(if $(LTO),$(OPT) $(LTO)) $(EXTRA_LDFLAGS) $(LDFLAGS) -ldl
 
 CORE_SRC := $(wildcard src/core/*.c)
 LUA_SRC  := $(wildcard src/lua/*.c)
@@ -161,7 +173,8 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
              -fno-omit-frame-pointer
 asan: peer
 	@$(MAKE) --no-print-directory module LUA=$(SAN_LUA) BUILD=build/asan \
-	    OPT="-O1 -g" EXTRA_CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="$(SAN_FLAGS)"
+	    OPT="-O1 -g" LTO= EXTRA_CFLAGS="$(SAN_FLAGS)" \
+	    EXTRA_LDFLAGS="$(SAN_FLAGS)"
 	LD_PRELOAD=$$($(CC) -print-file-name=libasan.so) \
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 SPEC_SCALE=16 \

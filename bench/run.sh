@@ -27,9 +27,11 @@
 #                         RSA 2048
 #   BENCH_LUASOCKET=luajit  the interpreter of the LuaSocket columns (W1-W4;
 #                         `none`: no such column)
-#   BENCH_CALLGRIND=1     instructions per round trip (W1) and per line (W3)
-#                         under valgrind's callgrind (0: none; QUICK=1: the C
-#                         client and luajit only, fewer steps)
+#   BENCH_CALLGRIND=1     instructions per round trip (W1), per receive
+#                         (W2, the C client and the native columns) and per
+#                         line (W3) under valgrind's callgrind (0: none;
+#                         QUICK=1: the C client and luajit only, fewer
+#                         steps, no W2)
 #   BENCH_STRACE=1        system calls per round trip (W1, echo) and per
 #                         cycle (W5, pooled and unpooled), by name, under
 #                         `strace -f -c`: each column run for N and 2N steps,
@@ -102,6 +104,7 @@ die() {
 # ---- prerequisites ---------------------------------------------------------
 
 w1=0
+w2=0
 w3=0
 w5=0
 w6=0
@@ -110,7 +113,8 @@ for w in $workloads; do
   case "$w" in
     w1_pingpong) w1=1; w1to4=$((w1to4 + 1)) ;;
     w3_lines) w3=1; w1to4=$((w1to4 + 1)) ;;
-    w2_bulk|w4_until) w1to4=$((w1to4 + 1)) ;;
+    w2_bulk) w2=1; w1to4=$((w1to4 + 1)) ;;
+    w4_until) w1to4=$((w1to4 + 1)) ;;
     w5_pool) w5=1 ;;
     w6_tls) w6=1 ;;
     *) die "unknown workload $w (known: $all_workloads)" ;;
@@ -173,7 +177,7 @@ case "$callgrind" in
   1) command -v valgrind >/dev/null 2>&1 || die "valgrind not found" ;;
   *) die "BENCH_CALLGRIND: 0 or 1" ;;
 esac
-[ "$w1" = 1 ] || [ "$w3" = 1 ] || callgrind=0
+[ "$w1" = 1 ] || [ "$w2" = 1 ] || [ "$w3" = 1 ] || callgrind=0
 
 # strace may be there and still not trace (a container without ptrace):
 # unset, that means no counts; BENCH_STRACE=1, an error
@@ -723,7 +727,9 @@ done
 
 # ---- instruction counts ----------------------------------------------------
 
-# W1 (echo) and W3: each column run twice under callgrind, N1 and N2 steps
+# W1 (echo), W2 and W3: each column run twice under callgrind, N1 and N2
+# steps (W2: the C client and the native columns only; N in bytes, a
+# receive being 64 KiB)
 # (+ the harness's untimed tenth), the instructions of the whole process
 # (user space) counted; report.lua takes (Ir(N2) - Ir(N1)) / (steps(N2) -
 # steps(N1)), so that start-up and exit cancel out. nginx runs as a process
@@ -734,10 +740,12 @@ cg_kinds="c $luas"
 if [ -n "$luasocket" ]; then cg_kinds="$cg_kinds luasocket"; fi
 cg_kinds="$cg_kinds cosocket cosocket64k"
 cg_w1="2000 12000"
+cg_w2="$((100 * 65536)) $((600 * 65536))"
 cg_w3="20000 220000"
 if [ "${QUICK:-}" = 1 ]; then
   cg_kinds="c luajit"
   cg_w1="200 1200"
+  cg_w2=""
   cg_w3="2000 12000"
 fi
 cg_limit=300
@@ -827,12 +835,16 @@ counted() {
 : > "$tmp/instructions"
 if [ "$callgrind" = 1 ]; then
   mkdir -p "$tmp/cg"
-  for w in w1_pingpong w3_lines; do
+  for w in w1_pingpong w2_bulk w3_lines; do
+    kinds=$cg_kinds
     case "$w" in
       w1_pingpong) [ "$w1" = 1 ] || continue; mode="echo"; ns=$cg_w1 ;;
+      w2_bulk)
+        [ "$w2" = 1 ] && [ -n "$cg_w2" ] || continue
+        mode=bulk; ns=$cg_w2; kinds="c $luas" ;;
       w3_lines) [ "$w3" = 1 ] || continue; mode=lines; ns=$cg_w3 ;;
     esac
-    for kind in $cg_kinds; do
+    for kind in $kinds; do
       line="$w $kind-$mode"
       for cg_n in $ns; do
         f="$tmp/cg/$w-$kind-$cg_n.out"

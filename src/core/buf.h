@@ -62,11 +62,17 @@ static inline void rbuf_consume(rbuf_t *b, size_t n)
 
 void rbuf_shrink(rbuf_t *b);
 
+/* Whether the buffer grew for one large read: rbuf_trim gives it back. */
+static inline int rbuf_oversized(const rbuf_t *b)
+{
+    return b->cap > RBUF_KEEP && b->cap > b->chunk;
+}
+
 /* Gives back memory grown for one large read once it is no longer needed:
  * after every read, so the common case (nothing grown) costs a compare. */
 static inline void rbuf_trim(rbuf_t *b)
 {
-    if (b->cap > RBUF_KEEP && b->cap > b->chunk)
+    if (rbuf_oversized(b))
         rbuf_shrink(b);
 }
 
@@ -83,6 +89,61 @@ static inline long rbuf_find_line(const rbuf_t *b, size_t from)
     p = memchr(rbuf_ptr(b) + from, '\n', len - from);
     return p ? (long)(p - rbuf_ptr(b)) : -1;
 }
+
+/* The first line of the buffer when it is short and ends the usual way:
+ * found a word at a time, with no call, where memchr for the LF and again
+ * for a CR cost more than the line. When the first CR or LF among the
+ * first RBUF_SHORT_WORDS whole 8-byte words is an LF, or a CR right before
+ * an LF, returns the line's length without that end and sets *consume to
+ * its length with it. Otherwise -1: no end there, a CR inside the line,
+ * less than a word buffered; the caller goes the general way
+ * (rbuf_find_line, rbuf_strip_cr). Reads whole words of the data only. */
+#define RBUF_SHORT_WORDS 4
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) \
+    && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+static inline long rbuf_short_line(const rbuf_t *b, size_t *consume)
+{
+    const uint64_t ones = 0x0101010101010101ULL;
+    const uint64_t highs = 0x8080808080808080ULL;
+    size_t len = rbuf_len(b), i;
+    const char *s;
+
+    if (len < 8)
+        return -1;
+    s = b->data + b->start;
+    for (i = 0; i + 8 <= len && i < 8 * RBUF_SHORT_WORDS; i += 8) {
+        uint64_t w, lf, cr, m;
+        size_t at;
+        memcpy(&w, s + i, 8);
+        lf = w ^ (ones * '\n');
+        cr = w ^ (ones * '\r');
+        /* a byte's high bit where it is LF or CR: exact at the lowest
+         * such byte (a borrow can only flag bytes above it) */
+        m = ((lf - ones) & ~lf) | ((cr - ones) & ~cr);
+        m &= highs;
+        if (m == 0)
+            continue;
+        at = i + (size_t)__builtin_ctzll(m) / 8;
+        if (s[at] == '\n') {
+            *consume = at + 1;
+            return (long)at;
+        }
+        if (at + 1 < len && s[at + 1] == '\n') {
+            *consume = at + 2;
+            return (long)at;
+        }
+        return -1;
+    }
+    return -1;
+}
+#else
+static inline long rbuf_short_line(const rbuf_t *b, size_t *consume)
+{
+    (void)b;
+    (void)consume;
+    return -1;
+}
+#endif
 
 /* rbuf_strip_cr from the first '\r', at cr. */
 size_t rbuf_strip_cr_from(rbuf_t *b, char *cr, size_t n);

@@ -179,7 +179,11 @@ static int past_deadline(conn_t *c, io_ms deadline)
 /* One read of a plain connection. A call's first wait (sleep_ms, the
  * call's whole timeout, > 0) sleeps in recv() itself: one syscall where
  * poll + recv take two; any other read is io_read's. A read that leaves
- * the socket empty is stamped for conn_keepalive_state. */
+ * the socket empty is stamped for conn_keepalive_state, with the time the
+ * call's deadline was fixed at when that was just now (its first read):
+ * a stamp from before the read only ever makes setkeepalive check the
+ * socket where it could have trusted the stamp, and saves a clock read
+ * per call. */
 static int plain_read(conn_t *c, char *p, size_t space, io_ms deadline,
                       long sleep_ms, size_t *got)
 {
@@ -194,7 +198,8 @@ static int plain_read(conn_t *c, char *p, size_t space, io_ms deadline,
     }
     if (rc == EAGAIN)
         rc = io_read(c->fd, p, space, deadline, got, &c->read_waited);
-    c->drained_at = rc == ERR_OK && *got < space ? io_now() : 0;
+    c->drained_at = rc != ERR_OK || *got == space ? 0
+                    : sleep_ms > 0 ? deadline - sleep_ms : io_now();
     return rc;
 }
 
@@ -284,9 +289,9 @@ int conn_recv_size(conn_t *c, size_t n, io_ms deadline, conn_span_t *out)
     return ERR_OK;
 }
 
-int conn_recv_line(conn_t *c, io_ms deadline, conn_span_t *out)
+int conn_recv_line_from(conn_t *c, size_t scanned, io_ms deadline,
+                        conn_span_t *out)
 {
-    size_t scanned = 0;
     long nl;
     int rc = check_open(c, out);
 

@@ -9,6 +9,7 @@
 
 #include "core/addr.h"
 #include "core/buf.h"
+#include "core/err.h"
 #include "core/io.h"
 #include "core/tls.h"
 #include "core/until.h"
@@ -105,9 +106,29 @@ char *conn_scratch(conn_t *c, size_t n);
  * at the call's first read, so that a call served from the buffer reads
  * neither the socket nor the clock. */
 int conn_recv_size(conn_t *c, size_t n, io_ms deadline, conn_span_t *out);
-int conn_recv_line(conn_t *c, io_ms deadline, conn_span_t *out);
 int conn_recv_all(conn_t *c, io_ms deadline, conn_span_t *out);
 int conn_recv_any(conn_t *c, size_t max, io_ms deadline, conn_span_t *out);
+
+/* conn_recv_line past the first `scanned` buffered bytes, which hold no
+ * '\n' (0: all of it): everything but a short line already buffered. */
+int conn_recv_line_from(conn_t *c, size_t scanned, io_ms deadline,
+                        conn_span_t *out);
+
+/* A line read (as above). Inline, its commonest case: a short line
+ * already buffered (the next of a reply's lines, of a stream of them) is
+ * handed out with no call. */
+static inline int conn_recv_line(conn_t *c, io_ms deadline, conn_span_t *out)
+{
+    long nl;
+
+    if (c->fd >= 0 && !c->read_done
+        && (nl = rbuf_short_line(&c->rb, &out->consume)) >= 0) {
+        out->p = rbuf_ptr(&c->rb);
+        out->n = (size_t)nl;
+        return ERR_OK;
+    }
+    return conn_recv_line_from(c, 0, deadline, out);
+}
 
 /* Where one receiveuntil reader is in the stream, kept by it from call to
  * call (all zero at first): what it scanned stays scanned, even when other

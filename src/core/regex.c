@@ -190,6 +190,9 @@ int rx_group(const rx_t *rx, uint32_t i, size_t *from, size_t *to)
 {
     const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(rx->match_data);
 
+    /* an unset group still leaves both set: callers that know the group
+     * matched (group 0 after a match) need not check */
+    *from = *to = 0;
     if (i >= pcre2_get_ovector_count(rx->match_data)
         || ov[2 * i] == PCRE2_UNSET)
         return -1;

@@ -61,7 +61,7 @@ int rx_exec(rx_t *rx, const char *s, size_t len, size_t pos,
             uint32_t match_limit);
 
 /* Pair i of the last match (i <= ncaptures): 0 with its byte offsets, or
- * -1 when the group did not take part. */
+ * -1 when the group did not take part (both offsets 0 then). */
 int rx_group(const rx_t *rx, uint32_t i, size_t *from, size_t *to);
 
 /* Entry i (< name_count) of the name table: the group it names. */

@@ -42,7 +42,6 @@ enum {
 typedef struct {
     int (*receive)(void *ud, int kind, double size, const char **p,
                    size_t *n);
-    void (*release)(void *ud);
     int (*send)(void *ud, const char *p, size_t n, size_t *sent);
     int (*until)(void *ud, void *state, double size, const char **p,
                  size_t *n);
@@ -52,21 +51,43 @@ typedef struct {
     int (*getreusedtimes)(void *ud, size_t *times);
 } tcp_ffi_api_t;
 
-static int ffi_read_done(tcp_t *t, const char **p, size_t *n);
-
-/* kind: 0 a line, 1 everything, 2 `size` bytes (an integer >= 1) */
-static int ffi_receive(void *ud, int kind, double size, const char **p,
-                       size_t *n)
+/* Ends a read: FFI_DONE with the bytes in *p, *n, or FFI_FINISH. The
+ * bytes are consumed before fast.lua makes its string of them, which
+ * saves a second FFI call per read: consuming moves the buffer's offsets
+ * and nothing else, and the bytes stay where they are until the next read
+ * into the buffer, which cannot come before ffi.string returns. A buffer
+ * that consuming would shrink (rbuf_trim: realloc) goes to the finisher. */
+static inline int ffi_read_done(tcp_t *t, const char **p, size_t *n)
 {
-    tcp_t *t = ud;
+    if (t->ffi_rc != ERR_OK || t->ffi_span.n >= FFI_STRING_MAX
+        || (t->c.did_read && *t->hooked) || rbuf_oversized(&t->c.rb))
+        return FFI_FINISH;
+    t->c.did_read = 0;
+    *p = t->ffi_span.p != NULL ? t->ffi_span.p : "";
+    *n = t->ffi_span.n;
+    rbuf_consume(&t->c.rb, t->ffi_span.consume);
+    return FFI_DONE;
+}
+
+#if defined(__GNUC__)
+#define FFI_NOINLINE __attribute__((noinline))
+#else
+#define FFI_NOINLINE
+#endif
+
+/* ffi_receive when the read is not a short buffered line. Never inlined:
+ * its calls would make ffi_receive save registers on every read. */
+static FFI_NOINLINE int ffi_receive_read(tcp_t *t, int kind, double size,
+                                         const char **p, size_t *n)
+{
     io_ms deadline;
     int rc;
 
     if (!tcp_connected(t) || t->c.read_done)
         return FFI_CLASSIC;
     deadline = tcp_read_deadline(t);
-    if (kind == 0)
-        rc = conn_recv_line(&t->c, deadline, &t->ffi_span);
+    if (kind == 0) /* ffi_receive tried rbuf_short_line */
+        rc = conn_recv_line_from(&t->c, 0, deadline, &t->ffi_span);
     else if (kind == 1)
         rc = conn_recv_all(&t->c, deadline, &t->ffi_span);
     else
@@ -75,16 +96,26 @@ static int ffi_receive(void *ud, int kind, double size, const char **p,
     return ffi_read_done(t, p, n);
 }
 
-/* Ends a read: FFI_DONE with the bytes in *p, *n, or FFI_FINISH. */
-static int ffi_read_done(tcp_t *t, const char **p, size_t *n)
+/* kind: 0 a line, 1 everything, 2 `size` bytes (an integer >= 1). A line
+ * already buffered and short (rbuf_short_line, as conn_recv_line finds it
+ * first) is answered here with no call at all: the read of a stream of
+ * lines or of a reply's header lines. */
+static int ffi_receive(void *ud, int kind, double size, const char **p,
+                       size_t *n)
 {
-    if (t->ffi_rc != ERR_OK || t->ffi_span.n >= FFI_STRING_MAX
-        || (t->c.did_read && *t->hooked))
-        return FFI_FINISH;
-    t->c.did_read = 0;
-    *p = t->ffi_span.p != NULL ? t->ffi_span.p : "";
-    *n = t->ffi_span.n;
-    return FFI_DONE;
+    tcp_t *t = ud;
+    size_t consume;
+    long len;
+
+    if (kind == 0 && tcp_connected(t) && !t->c.read_done
+        && !rbuf_oversized(&t->c.rb)
+        && (len = rbuf_short_line(&t->c.rb, &consume)) >= 0) {
+        *p = rbuf_ptr(&t->c.rb);
+        *n = (size_t)len;
+        rbuf_consume(&t->c.rb, consume);
+        return FFI_DONE;
+    }
+    return ffi_receive_read(t, kind, size, p, n);
 }
 
 /* One call of a receiveuntil iterator of this socket; size 0 is unsized.
@@ -146,13 +177,6 @@ static int ffi_getreusedtimes(void *ud, size_t *times)
     return FFI_DONE;
 }
 
-/* After FFI_DONE, once the string is made: the bytes are consumed. */
-static void ffi_release(void *ud)
-{
-    tcp_t *t = ud;
-    conn_release(&t->c, &t->ffi_span);
-}
-
 static int ffi_send(void *ud, const char *p, size_t n, size_t *sent)
 {
     tcp_t *t = ud;
@@ -171,7 +195,7 @@ static int ffi_send(void *ud, const char *p, size_t n, size_t *sent)
 }
 
 static const tcp_ffi_api_t tcp_ffi_api = {
-    ffi_receive, ffi_release, ffi_send, ffi_until,
+    ffi_receive, ffi_send, ffi_until,
     ffi_receiveany, ffi_settimeouts, ffi_getreusedtimes,
 };
 

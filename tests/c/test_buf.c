@@ -4,12 +4,103 @@
 
 #include <string.h>
 
-static void put(rbuf_t *b, const char *s)
+static void put_n(rbuf_t *b, const char *s, size_t n)
 {
-    size_t n = strlen(s);
     rbuf_reserve(b, n);
     memcpy(rbuf_tail(b), s, n);
     rbuf_commit(b, n);
+}
+
+static void put(rbuf_t *b, const char *s)
+{
+    put_n(b, s, strlen(s));
+}
+
+/* rbuf_short_line on a buffer holding exactly s[0..n) (start at 0) */
+static long short_line(const char *s, size_t n, size_t *consume)
+{
+    rbuf_t b;
+    long r;
+
+    rbuf_init(&b);
+    put_n(&b, s, n);
+    *consume = 0;
+    r = rbuf_short_line(&b, consume);
+    rbuf_free(&b);
+    return r;
+}
+
+/* What the general way (rbuf_find_line, then rbuf_strip_cr) makes of
+ * s[0..n): the stripped line's length and *consume, or -1 with no line;
+ * *inner_cr says whether a CR other than one right before the LF was
+ * stripped. */
+static long general_line(const char *s, size_t n, size_t *consume,
+                         int *inner_cr)
+{
+    rbuf_t b;
+    long nl, r = -1;
+
+    rbuf_init(&b);
+    put_n(&b, s, n);
+    nl = rbuf_find_line(&b, 0);
+    *inner_cr = 0;
+    if (nl >= 0) {
+        size_t i;
+        for (i = 0; i + 1 < (size_t)nl; i++)
+            if (s[i] == '\r')
+                *inner_cr = 1;
+        *consume = (size_t)nl + 1;
+        r = (long)rbuf_strip_cr(&b, (size_t)nl);
+    }
+    rbuf_free(&b);
+    return r;
+}
+
+/* Every answer rbuf_short_line gives agrees with the general way, on
+ * pseudo-random buffers of bytes near LF and CR in value (where a borrow
+ * in the word arithmetic could misplace a match), and it answers every
+ * line it is meant to: one ending within the first RBUF_SHORT_WORDS whole
+ * words with no CR inside. */
+static void short_line_agrees(void)
+{
+    static const char alphabet[] = { '\r', '\n', 'x', '\0', '\x0b', '\x0c',
+                                     '\x0e', '\x09', '\x8a', '\x8d', '\xff',
+                                     '\x01' };
+    unsigned long seed = 12345;
+    int wrong = 0, missed = 0, answered = 0, round;
+
+    for (round = 0; round < 200000; round++) {
+        char s[48];
+        size_t n, i, c1 = 0, c2 = 0, words;
+        long got, want;
+        int inner;
+
+        seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+        n = (size_t)(seed >> 33) % sizeof s;
+        for (i = 0; i < n; i++) {
+            seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+            /* mostly plain bytes, so that lines run long enough */
+            s[i] = (seed >> 40) % 3 ? 'x'
+                                    : alphabet[(seed >> 45) % sizeof alphabet];
+        }
+        got = short_line(s, n, &c1);
+        want = general_line(s, n, &c2, &inner);
+        if (got >= 0) {
+            answered++;
+            if (want != got || c1 != c2 || inner)
+                wrong++;
+            continue;
+        }
+        words = n / 8 < RBUF_SHORT_WORDS ? n / 8 : RBUF_SHORT_WORDS;
+        /* a line it should have answered: its LF in the whole words it
+         * scans (a CR right before the LF may end the last of them) */
+        if (want >= 0 && !inner && c2 <= 8 * words)
+            missed++;
+    }
+    CHECK("short lines: answers agree with find_line + strip_cr",
+          wrong == 0);
+    CHECK("short lines: every short line answered", missed == 0);
+    CHECK("short lines: the random buffers held some", answered > 1000);
 }
 
 int main(void)
@@ -76,5 +167,32 @@ int main(void)
                                 && b.cap == RBUF_CHUNK && b.start == 0
                                 && rbuf_ptr(&b)[0] == 'y');
     rbuf_free(&b);
+
+    {
+        size_t c;
+        CHECK("short: crlf", short_line("xxxxxxxxxxxxxx\r\n", 16, &c) == 14
+                                 && c == 16);
+        CHECK("short: lf ends the first word",
+              short_line("abcdefg\n", 8, &c) == 7 && c == 8);
+        CHECK("short: crlf across two words",
+              short_line("abcdefg\r\nxxxxxxx", 17, &c) == 7 && c == 9);
+        CHECK("short: the first byte", short_line("\nxxxxxxx", 8, &c) == 0
+                                           && c == 1);
+        CHECK("short: nul bytes are data",
+              short_line("a\0b\0c\0d\0xxxxxx\r\n", 16, &c) == 14
+                  && c == 16);
+        CHECK("short: a cr inside", short_line("a\rbcdefg\n", 9, &c) == -1);
+        CHECK("short: two crs", short_line("ab\r\r\nxxxx", 9, &c) == -1);
+        CHECK("short: a cr ends the data",
+              short_line("abcdefg\r", 8, &c) == -1);
+        CHECK("short: under a word", short_line("ab\n", 3, &c) == -1);
+        CHECK("short: lf past the whole words",
+              short_line("abcdefgh\n", 9, &c) == -1);
+        CHECK("short: lf past the words it scans",
+              short_line("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n", 40,
+                         &c) == -1);
+        CHECK("short: empty", short_line("", 0, &c) == -1);
+    }
+    short_line_agrees();
     return check_report("receive buffer");
 }

@@ -34,7 +34,6 @@ if not pcall(ffi.typeof, "lrls_tcp_ffi_api_t") then
     ffi.cdef [[
 typedef struct {
     int (*receive)(void *ud, int kind, double size, const char **p, size_t *n);
-    void (*release)(void *ud);
     int (*send)(void *ud, const char *p, size_t n, size_t *sent);
     int (*until)(void *ud, void *state, double size, const char **p,
                  size_t *n);
@@ -69,11 +68,10 @@ return function(methods, mt, parts)
         return type(self) == "userdata" and getmetatable(self) == mt
     end
 
-    -- the string of a read that ended DONE; its bytes are then consumed
-    local function take(self)
-        local s = ffi_string(out_p[0], out_n[0])
-        api.release(self)
-        return s
+    -- the string of a read that ended DONE (the C side consumed its
+    -- bytes, which stay in place until the socket's next read)
+    local function take()
+        return ffi_string(out_p[0], out_n[0])
     end
 
     -- every way out to tcp.c is a tail call with the arguments as given,
@@ -102,7 +100,7 @@ return function(methods, mt, parts)
         end
         local st = api.receive(self, kind, size, out_p, out_n)
         if st == DONE then
-            return take(self)
+            return take()
         elseif st == FINISH then
             return finish_receive(self)
         end
@@ -152,7 +150,7 @@ return function(methods, mt, parts)
             end
             local st = api["until"](self, state, size, out_p, out_n)
             if st == DONE then
-                return take(self)
+                return take()
             elseif st == FINISH then
                 return finish_receive(self)
             elseif st == ENDED then
@@ -168,7 +166,7 @@ return function(methods, mt, parts)
             if type(max) == "number" and native(self) then
                 local st = api.receiveany(self, max, out_p, out_n)
                 if st == DONE then
-                    return take(self)
+                    return take()
                 elseif st == FINISH then
                     return finish_receive(self)
                 end
