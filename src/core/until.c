@@ -4,6 +4,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* How common a byte is in what peers usually send (text, HTTP, JSON,
+ * binary with its zeros), higher being more common: a rough order, not a
+ * measurement. Only the choice of the byte the search looks for depends
+ * on it, never a result. */
+static int byte_commonness(unsigned char c)
+{
+    if (c == ' ')
+        return 250;
+    if (c >= 'a' && c <= 'z')
+        return strchr("etaoinsrhldcu", c) != NULL ? 230 : 200;
+    if (c == '\r' || c == '\n')
+        return 190;
+    if (c >= '0' && c <= '9')
+        return 170;
+    if (c >= 'A' && c <= 'Z')
+        return 160;
+    if (c == 0)
+        return 150;
+    if (c != 0 && strchr(".,-_/:=\"';()", c) != NULL)
+        return 120;
+    if (c == '\t' || c == 0xff)
+        return 100;
+    if (c >= 0x80)
+        return 60;
+    if (c < 0x20 || c == 0x7f)
+        return 30;
+    return 80; /* other punctuation */
+}
+
 until_t *until_new(const char *pat, size_t n)
 {
     until_t *m;
@@ -21,6 +50,10 @@ until_t *until_new(const char *pat, size_t n)
     memcpy(copy, pat, n);
     m->len = n;
     m->pat = copy;
+    m->rare = 0;
+    for (q = 1; q < n; q++)
+        if (byte_commonness(copy[q]) < byte_commonness(copy[m->rare]))
+            m->rare = q;
 
     /* border[q + 1] from border[q]: the longest border of pat[0..q + 1)
      * extends some border of pat[0..q) by pat[q]; try them longest first.
@@ -49,36 +82,44 @@ int until_find(const until_t *m, until_scan_t *s, const char *data,
 {
     const unsigned char *d = (const unsigned char *)data;
     const unsigned char *pat = m->pat;
-    size_t i = s->pos, q = s->matched, n = m->len;
+    size_t i = s->pos, q = s->matched, n = m->len, r = m->rare;
     size_t peek = n < UNTIL_PEEK ? n : UNTIL_PEEK;
 
     /* Each byte is compared at most UNTIL_PEEK times by the memcmp of the
      * candidates before it, and twice (amortized) below: matched grows by
      * one per byte and every step back along the borders shrinks it. */
     while (q < n && i < len) {
-        if (q == 0) {
-            /* nothing matched: memchr skips to the next candidate at
-             * memory speed, as most bytes of a normal stream are not one */
-            const unsigned char *p = memchr(d + i, pat[0], len - i);
+        if (q == 0 && len - i >= n) {
+            /* nothing matched and room for a whole match: memchr skips to
+             * the next place the pattern's rare byte could be at, at
+             * memory speed. A match, or a partial one at the end, that
+             * starts at c covers d[c + r] when that byte is there, so
+             * none starts before the rare byte's next occurrence, less r,
+             * nor anywhere but the last r bytes when it has none. */
+            const unsigned char *p = memchr(d + i + r, pat[r], len - i - r);
+            size_t c;
             if (p == NULL) {
-                i = len;
-                break;
+                /* the last r bytes, byte by byte below */
+                i = len - r;
+                continue;
             }
-            i = (size_t)(p - d);
-            if (len - i < peek) {
+            c = (size_t)(p - d) - r;
+            if (len - c < peek) {
                 /* near the end: it may be a partial match */
-                i++;
-                q = 1;
-            } else if (memcmp(p, pat, peek) == 0) {
+                i = c;
+            } else if (memcmp(d + c, pat, peek) == 0) {
                 /* the earliest possible start: its match is the longest */
-                i += peek;
+                i = c + peek;
                 q = peek;
             } else {
                 /* neither a match nor a partial match at the end can
                  * start here: what follows is searched afresh */
-                i++;
+                i = c + 1;
             }
         } else {
+            /* a partial match, or less than the pattern left: the bytes go
+             * one by one through the table, each may start the partial
+             * match to keep */
             unsigned char c = d[i++];
             while (q > 0 && pat[q] != c)
                 q = m->border[q];

@@ -14,6 +14,10 @@
 typedef struct {
     size_t len;
     const unsigned char *pat; /* the pattern, stored after border[] */
+    /* the index of the pattern's least common byte (until_new's guess):
+     * the search looks for it rather than for the first byte, so that it
+     * stops as seldom as it can in a stream that does not match */
+    size_t rare;
     /* border[q], 0 < q <= len: the length of the longest proper prefix of
      * pat[0..q) that is also its suffix. After a mismatch with q bytes
      * matched, border[q] bytes are still matched: no shorter shift of the

@@ -138,6 +138,32 @@ static void test_fixed(void)
                            && until_start(&s) == 3);
     free(m);
 
+    /* the search keys on the pattern's least common byte ('-' here, not
+     * the CR), and still holds a partial match at the end that stops
+     * before that byte, or starts in the last bytes where it is missing */
+    m = until_new("\r\n--part", 8);
+    CHECK("rare byte: chosen", m != NULL && m->rare == 2);
+    memset(&s, 0, sizeof s);
+    CHECK("rare byte: line ends pass",
+          until_find(m, &s, "ab\r\ncd\r\nef\r\ngh\r\n--part!", 23) == 1
+              && until_start(&s) == 14);
+    memset(&s, 0, sizeof s);
+    CHECK("rare byte: partial before it held",
+          until_find(m, &s, "ab\r\ncd\r\nefgh\r", 13) == 0
+              && until_start(&s) == 12 && s.matched == 1);
+    CHECK("rare byte: then completed",
+          until_find(m, &s, "ab\r\ncd\r\nefgh\r\n--part", 20) == 1
+              && until_start(&s) == 12);
+    memset(&s, 0, sizeof s);
+    CHECK("rare byte: partial through it held",
+          until_find(m, &s, "abcdefghij\r\n--pa", 16) == 0
+              && until_start(&s) == 10 && s.matched == 6);
+    memset(&s, 0, sizeof s);
+    CHECK("rare byte: a false candidate",
+          until_find(m, &s, "abcd\r\n--pax\r\n--part", 19) == 1
+              && until_start(&s) == 11);
+    free(m);
+
     /* a single byte: the memchr path alone */
     m = until_new("\n", 1);
     memset(&s, 0, sizeof s);
