@@ -368,6 +368,37 @@ describe("pool", function()
             assert.equal(2, use("127.0.0.1", peer.port, {pool = "127.0.0.1:" .. peer.port}))
         end)
 
+        it("names pools by numbers as LuaJIT's tostring writes them (%.14g)", function()
+            local peer = helper.peer("echo")
+            local s = sock()
+            local function use(...)
+                assert.returns({1}, connect(s, ...))
+                local r = s:getreusedtimes()
+                echo(s, "x")
+                assert.returns({1}, s:setkeepalive(0))
+                return r
+            end
+            local port = peer.port
+            -- a port given as a float is the same pool as the integer
+            assert.equal(0, use("127.0.0.1", port))
+            assert.equal(1, use("127.0.0.1", port + 0.0))
+            assert.equal(2, use("127.0.0.1", port, {pool = "127.0.0.1:" .. string.format("%d", port)}))
+            -- a fraction, a negative zero, big and negative numbers as pool
+            -- names: each its own pool, named as %.14g writes it
+            -- (a negative zero made at run time: Lua 5.1 keeps one
+            -- constant for 0 and -0)
+            local zero = 0.0
+            for _, v in ipairs({ {port + 0.5, string.format("%.14g", port + 0.5)},
+                                 {-zero, "-0"}, {0, "0"}, {-12345, "-12345"},
+                                 {99999999999999, "99999999999999"},
+                                 {1e14, "1e+14"}, {-1e14, "-1e+14"},
+                                 {2 ^ 53, "9.007199254741e+15"} }) do
+                local num, str = v[1], v[2]
+                assert.equal(0, use("127.0.0.1", port, {pool = num}))
+                assert.equal(1, use("127.0.0.1", port, {pool = str}))
+            end
+        end)
+
         it("shares a named pool whatever the address: connect may get another peer's connection", function()
             local peer = helper.peer("recvline;send:from the peer\\n;hold")
             local opts = {pool = name("shared")}
