@@ -342,18 +342,22 @@ describe("pool", function()
     end)
 
     describe("pool names", function()
+        -- connects s (...: connect's arguments), echoes once, pools it
+        -- again; the times its connection was reused
+        local function use_pooled(s, ...)
+            assert.returns({1}, connect(s, ...))
+            local r = s:getreusedtimes()
+            echo(s, "x")
+            assert.returns({1}, s:setkeepalive(0))
+            return r
+        end
+
         it("keys pools by host:port as written, by unix path, and by opts.pool", function()
             local peer = helper.peer("echo")
             local upeer = helper.peer("echo", {unix = true})
             local a, b = name("a"), name("b")
             local s = sock()
-            local function use(...)
-                assert.returns({1}, connect(s, ...))
-                local r = s:getreusedtimes()
-                echo(s, "x")
-                assert.returns({1}, s:setkeepalive(0))
-                return r
-            end
+            local function use(...) return use_pooled(s, ...) end
             assert.equal(0, use("127.0.0.1", peer.port))
             assert.equal(0, use("127.0.0.1", peer.port, {pool = a}))
             assert.equal(0, use("127.0.0.1", peer.port, {pool = b}))
@@ -371,13 +375,7 @@ describe("pool", function()
         it("names pools by numbers as LuaJIT's tostring writes them (%.14g)", function()
             local peer = helper.peer("echo")
             local s = sock()
-            local function use(...)
-                assert.returns({1}, connect(s, ...))
-                local r = s:getreusedtimes()
-                echo(s, "x")
-                assert.returns({1}, s:setkeepalive(0))
-                return r
-            end
+            local function use(...) return use_pooled(s, ...) end
             local port = peer.port
             -- a port given as a float is the same pool as the integer
             assert.equal(0, use("127.0.0.1", port))
