@@ -997,6 +997,8 @@ static int tcp_gc(lua_State *L)
     tls_cert_free(&t->client);
     X509_STORE_free(t->trusted);
     t->trusted = NULL;
+    free(t->ssl_error);
+    t->ssl_error = NULL;
     free(t->key);
     t->key = NULL;
     return 0;

@@ -27,9 +27,11 @@ typedef struct {
     X509_STORE *trusted; /* settrustedstore's CAs, for the next handshake */
     const int *hooked;   /* the Lua state has a clock hook (lstate_t) */
     /* why the last sslhandshake failed, in OpenSSL's words where it has
-     * some ("" when it did not): the returned error stays ngx_lua's, this
-     * is for logs (getsslerror) */
-    char ssl_error[256];
+     * some ("" or NULL when it did not): the returned error stays
+     * ngx_lua's, this is for logs (getsslerror). TCP_SSL_ERROR_SIZE
+     * bytes, allocated by the first sslhandshake: every socket is a
+     * userdata the collector pays for by the byte, most never use TLS. */
+    char *ssl_error;
     /* the outcome of an FFI receive or send that tcp_ffi.c hands to its
      * C finisher: the status and the span (receive) or bytes sent */
     int ffi_rc;
@@ -95,6 +97,8 @@ void tcp_set_max_buffer(lua_State *L, int idx);
 
 /* For the methods' implementations. */
 tcp_t *tcp_check(lua_State *L);
+
+#define TCP_SSL_ERROR_SIZE 256
 
 /* A timeout as the socket applies it: 0 (never set) is the default. */
 static inline long tcp_effective(long timeout_ms)

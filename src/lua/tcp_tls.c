@@ -292,7 +292,8 @@ static void log_handshake_failure(lua_State *L, const tcp_t *t, int rc,
     else if (rc == ERR_TLS_HOST)
         errlog_write(L, ERRLOG_ERR, "lua ssl certificate does not match "
                      "host \"%s\"", name != NULL ? name : "");
-    else if (rc == ERR_TLS_HANDSHAKE && t->ssl_error[0] != '\0')
+    else if (rc == ERR_TLS_HANDSHAKE && t->ssl_error != NULL
+             && t->ssl_error[0] != '\0')
         errlog_write(L, ERRLOG_ERR, "SSL_do_handshake() failed (SSL: %s)",
                      t->ssl_error);
     else if (rc == ERR_TLS_HANDSHAKE)
@@ -311,8 +312,9 @@ static int refuse_server_name(lua_State *L, tcp_t *t, const char *name,
                               size_t len, int verify)
 {
     tcp_release(t);
-    snprintf(t->ssl_error, sizeof t->ssl_error,
-             "the server name holds a NUL byte: nothing was sent");
+    if (t->ssl_error != NULL)
+        snprintf(t->ssl_error, TCP_SSL_ERROR_SIZE,
+                 "the server name holds a NUL byte: nothing was sent");
     lua_pushnil(L);
     if (verify) {
         lua_pushliteral(L, "certificate host mismatch");
@@ -456,11 +458,15 @@ static int tcp_sslhandshake(lua_State *L)
         return luaL_error(L, "socket is never created nor connected");
     if (tcp_half_closed(t))
         return push_error(L, ERR_CLOSED);
-    t->ssl_error[0] = '\0';
+    /* out of memory, the reason goes unrecorded: getsslerror says nil */
+    if (t->ssl_error == NULL)
+        t->ssl_error = malloc(TCP_SSL_ERROR_SIZE);
+    if (t->ssl_error != NULL)
+        t->ssl_error[0] = '\0';
     if (hs.server_name != NULL && memchr(hs.server_name, '\0', name_len))
         return refuse_server_name(L, t, hs.server_name, name_len, hs.verify);
     hs.reason = t->ssl_error;
-    hs.reason_len = sizeof t->ssl_error;
+    hs.reason_len = t->ssl_error != NULL ? TCP_SSL_ERROR_SIZE : 0;
     if (t->c.tls.ssl != NULL)
         return reuse_handshake(L, t, &hs, want_session, resume != NULL);
     return new_handshake(L, t, &hs, want_session, resume);
@@ -475,7 +481,7 @@ static int tcp_getsslerror(lua_State *L)
 {
     tcp_t *t = tcp_check(L);
 
-    if (t->ssl_error[0] == '\0')
+    if (t->ssl_error == NULL || t->ssl_error[0] == '\0')
         lua_pushnil(L);
     else
         lua_pushstring(L, t->ssl_error);
