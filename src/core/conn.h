@@ -114,19 +114,27 @@ int conn_recv_any(conn_t *c, size_t max, io_ms deadline, conn_span_t *out);
 int conn_recv_line_from(conn_t *c, size_t scanned, io_ms deadline,
                         conn_span_t *out);
 
-/* A line read (as above). Inline, its commonest case: a short line
- * already buffered (the next of a reply's lines, of a stream of them) is
- * handed out with no call. */
-static inline int conn_recv_line(conn_t *c, io_ms deadline, conn_span_t *out)
+/* A line read's commonest case: a short line already buffered (the next
+ * of a reply's lines, of a stream of them; rbuf_short_line) as the read's
+ * span, with no call. 1 when there is one; 0 otherwise, or when the read
+ * side is closed. */
+static inline int conn_short_line(conn_t *c, conn_span_t *out)
 {
     long nl;
 
-    if (c->fd >= 0 && !c->read_done
-        && (nl = rbuf_short_line(&c->rb, &out->consume)) >= 0) {
-        out->p = rbuf_ptr(&c->rb);
-        out->n = (size_t)nl;
+    if (c->fd < 0 || c->read_done
+        || (nl = rbuf_short_line(&c->rb, &out->consume)) < 0)
+        return 0;
+    out->p = rbuf_ptr(&c->rb);
+    out->n = (size_t)nl;
+    return 1;
+}
+
+/* A line read (as above), inline for conn_short_line's case. */
+static inline int conn_recv_line(conn_t *c, io_ms deadline, conn_span_t *out)
+{
+    if (conn_short_line(c, out))
         return ERR_OK;
-    }
     return conn_recv_line_from(c, 0, deadline, out);
 }
 

@@ -22,7 +22,7 @@ static int byte_commonness(unsigned char c)
         return 160;
     if (c == 0)
         return 150;
-    if (c != 0 && strchr(".,-_/:=\"';()", c) != NULL)
+    if (strchr(".,-_/:=\"';()", c) != NULL)
         return 120;
     if (c == '\t' || c == 0xff)
         return 100;

@@ -86,7 +86,7 @@ static FFI_NOINLINE int ffi_receive_read(tcp_t *t, int kind, double size,
     if (!tcp_connected(t) || t->c.read_done)
         return FFI_CLASSIC;
     deadline = tcp_read_deadline(t);
-    if (kind == 0) /* ffi_receive tried rbuf_short_line */
+    if (kind == 0) /* ffi_receive tried conn_short_line */
         rc = conn_recv_line_from(&t->c, 0, deadline, &t->ffi_span);
     else if (kind == 1)
         rc = conn_recv_all(&t->c, deadline, &t->ffi_span);
@@ -96,23 +96,23 @@ static FFI_NOINLINE int ffi_receive_read(tcp_t *t, int kind, double size,
     return ffi_read_done(t, p, n);
 }
 
-/* kind: 0 a line, 1 everything, 2 `size` bytes (an integer >= 1). A line
- * already buffered and short (rbuf_short_line, as conn_recv_line finds it
- * first) is answered here with no call at all: the read of a stream of
+/* kind: 0 a line, 1 everything, 2 `size` bytes (an integer >= 1). A short
+ * line already buffered (conn_short_line, conn_recv_line's own first
+ * step) is answered here with no call at all: the read of a stream of
  * lines or of a reply's header lines. */
 static int ffi_receive(void *ud, int kind, double size, const char **p,
                        size_t *n)
 {
     tcp_t *t = ud;
-    size_t consume;
-    long len;
+    conn_span_t line;
 
-    if (kind == 0 && tcp_connected(t) && !t->c.read_done
-        && !rbuf_oversized(&t->c.rb)
-        && (len = rbuf_short_line(&t->c.rb, &consume)) >= 0) {
-        *p = rbuf_ptr(&t->c.rb);
-        *n = (size_t)len;
-        rbuf_consume(&t->c.rb, consume);
+    /* (what ffi_read_done checks besides cannot be the case: no read ran,
+     * and the line is far shorter than FFI_STRING_MAX) */
+    if (kind == 0 && !rbuf_oversized(&t->c.rb)
+        && conn_short_line(&t->c, &line)) {
+        *p = line.p;
+        *n = line.n;
+        rbuf_consume(&t->c.rb, line.consume);
         return FFI_DONE;
     }
     return ffi_receive_read(t, kind, size, p, n);
