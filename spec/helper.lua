@@ -319,6 +319,39 @@ function M.socket_inode(fd, pid)
     return link and link:match("^socket:%[(%d+)%]$")
 end
 
+-- the bytes waiting in the receive queue of this process's TCP socket on
+-- descriptor fd, as /proc/net/tcp shows them; nil when it is not there
+function M.rx_queued(fd)
+    local inode = M.socket_inode(fd)
+    for _, file in ipairs({"/proc/net/tcp", "/proc/net/tcp6"}) do
+        local f = io.open(file, "r")
+        if f then
+            for line in f:lines() do
+                local rx, ino = line:match("^%s*%d+:%s+%S+%s+%S+%s+%x+%s+%x+:(%x+)%s+%S+%s+%S+%s+%d+%s+%d+%s+(%d+)")
+                if ino and ino == inode then
+                    f:close()
+                    return tonumber(rx, 16)
+                end
+            end
+            f:close()
+        end
+    end
+    return nil
+end
+
+-- wait_until(seconds, what, f): calls f every 10 ms until it returns true,
+-- for at most `seconds`; raises naming WHAT when it never does
+function M.wait_until(seconds, what, f)
+    local native = require "resty.luasocket.native"
+    local deadline = native.now() + seconds
+    while not f() do
+        if native.now() > deadline then
+            error("waited " .. seconds .. " s for " .. what, 2)
+        end
+        M.sleep(0.01)
+    end
+end
+
 -- does process pid (default: this one) hold a descriptor on socket inode?
 function M.holds_inode(inode, pid)
     local p = assert(io.popen("ls -l /proc/" .. (pid or M.pid()) .. "/fd 2>/dev/null"))
