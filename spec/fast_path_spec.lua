@@ -154,6 +154,32 @@ describe("the LuaJIT FFI path", function()
         s:close()
     end)
 
+    it("so does a pooled request loop: connect from the pool, send, receive, setkeepalive", function()
+        -- one socket object throughout: a new one per request would leave
+        -- garbage whose finalizers abort the traces they run in
+        local peer = helper.peer("echo")
+        local s = native.tcp()
+        s:settimeout(2000)
+        assert(s:connect("127.0.0.1", peer.port) == 1)
+        assert(s:setkeepalive() == 1)
+        compiles(function()
+            for i = 1, LINES do
+                assert(s:connect("127.0.0.1", peer.port) == 1)
+                assert(s:getreusedtimes() == i)
+                assert(s:send("ping\n") == 5)
+                assert(s:receive() == "ping")
+                if i % 2 == 0 then
+                    assert(s:setkeepalive() == 1)
+                else
+                    assert(s:setkeepalive(10000, 4) == 1)
+                end
+            end
+        end)
+        assert(s:connect("127.0.0.1", peer.port) == 1)
+        assert.equal(LINES + 1, s:getreusedtimes())
+        s:close()
+    end)
+
     it("so does a getreusedtimes loop, on a connection from the pool", function()
         local peer = helper.peer("echo")
         local s = native.tcp()

@@ -22,10 +22,11 @@ static void check_no_args(lua_State *L)
         luaL_error(L, "expecting zero arguments, but got %d", lua_gettop(L));
 }
 
+/* its upvalue: the state's object (lstate), found once at luaopen */
 static int native_tcp(lua_State *L)
 {
     check_no_args(L);
-    return tcp_new(L);
+    return tcp_new(L, lua_touserdata(L, lua_upvalueindex(1)));
 }
 
 static int native_udp(lua_State *L)
@@ -128,7 +129,6 @@ static int native_set_max_buffer(lua_State *L)
 }
 
 static const luaL_Reg native_funcs[] = {
-    {"tcp", native_tcp},
     {"udp", native_udp},
     {"set_clock_hook", native_set_clock_hook},
     {"set_error_log", native_set_error_log},
@@ -187,6 +187,9 @@ int luaopen_resty_luasocket_native(lua_State *L)
     udp_open(L);
     lua_newtable(L);
     compat_setfuncs(L, native_funcs, 0);
+    lua_pushlightuserdata(L, lstate(L));
+    lua_pushcclosure(L, native_tcp, 1);
+    lua_setfield(L, -2, "tcp");
     luaL_getmetatable(L, TCP_MT);
     lua_setfield(L, -2, "tcp_mt");
     luaL_getmetatable(L, UDP_MT);

@@ -22,11 +22,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-/* ngx_lua's defaults (lua_socket_keepalive_timeout, lua_socket_pool_size;
- * the timeouts' is tcp.h's) */
-#define DEFAULT_KEEPALIVE_MS 60000
-#define DEFAULT_POOL_SIZE 30
-
 #define UNTIL_MT "resty.luasocket.tcp.until"
 
 static const char tcp_magic[] = TCP_MT;
@@ -131,9 +126,9 @@ static void read_connect_opts(lua_State *L, int n, connect_opts_t *o)
 
 /* The state's pool set; `tidy` first closes what expired (and what a
  * parent process left), when there are pools at all. */
-static pool_set_t *get_pool_set(lua_State *L, int tidy)
+static pool_set_t *get_pool_set(const tcp_t *t, int tidy)
 {
-    pool_set_t *set = lstate(L)->pools;
+    pool_set_t *set = t->st->pools;
 
     /* a finalizer may connect while the state closes: no pools then */
     if (set->closed)
@@ -157,14 +152,35 @@ void tcp_release(tcp_t *t)
     }
 }
 
+/* An integer of up to 14 digits (not -0) written as LuaJIT's tostring
+ * writes it, ending at `end`: the number of bytes, or 0 for any other
+ * number. A port: every connect makes the name, and printf's
+ * floating-point formatting costs more than the rest of a pooled connect. */
+static size_t key_integer(double d, char *end)
+{
+    unsigned long long u;
+    char *p = end;
+
+    if (!(d > -1e14 && d < 1e14) || (double)(long long)d != d
+        || (d == 0 && signbit(d)))
+        return 0;
+    u = d < 0 ? 0ULL - (unsigned long long)(long long)d
+              : (unsigned long long)(long long)d;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (d < 0)
+        *--p = '-';
+    return (size_t)(end - p);
+}
+
 /* Pushes a pool name part: a string as it is, a number as LuaJIT's
- * tostring writes it (14 significant digits), whatever the interpreter.
- * An integer of up to 14 digits (a port: every connect makes the name)
- * is written here; printf's floating-point formatting costs more than the
- * rest of a pooled connect. */
+ * tostring writes it (14 significant digits), whatever the interpreter. */
 static void push_key_part(lua_State *L, int idx)
 {
     char buf[64];
+    size_t n;
     double d;
 
     if (lua_type(L, idx) != LUA_TNUMBER) {
@@ -172,42 +188,46 @@ static void push_key_part(lua_State *L, int idx)
         return;
     }
     d = (double)lua_tonumber(L, idx);
-    if (d > -1e14 && d < 1e14 && (double)(long long)d == d
-        && (d != 0 || !signbit(d))) {
-        long long v = (long long)d;
-        unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
-                                     : (unsigned long long)v;
-        char *p = buf + sizeof buf;
-        do {
-            *--p = (char)('0' + u % 10);
-            u /= 10;
-        } while (u != 0);
-        if (v < 0)
-            *--p = '-';
-        lua_pushlstring(L, p, (size_t)(buf + sizeof buf - p));
+    n = key_integer(d, buf + sizeof buf);
+    if (n > 0) {
+        lua_pushlstring(L, buf + sizeof buf - n, n);
         return;
     }
     snprintf(buf, sizeof buf, "%.14g", d);
     lua_pushstring(L, buf);
 }
 
-/* Remembers the pool name this connection belongs to (the string on top of
- * the stack), for setkeepalive. */
-static void set_key(lua_State *L, tcp_t *t)
+size_t tcp_port_key(char *buf, size_t size, const char *host, size_t len,
+                    double port)
 {
-    size_t len;
-    const char *key = lua_tolstring(L, -1, &len);
+    char digits[24];
+    size_t n = key_integer(port, digits + sizeof digits);
+
+    if (n == 0 || len >= size || size - len - 1 < n)
+        return 0;
+    memcpy(buf, host, len);
+    buf[len] = ':';
+    memcpy(buf + len + 1, digits + sizeof digits - n, n);
+    return len + 1 + n;
+}
+
+/* Remembers the pool name this connection belongs to, for setkeepalive:
+ * 0, or -1 when there is no memory for it. */
+static int set_key(tcp_t *t, const char *key, size_t len)
+{
     char *copy;
 
     /* the common case: connecting again to the same place */
     if (t->key != NULL && t->keylen == len && memcmp(t->key, key, len) == 0)
-        return;
+        return 0;
     copy = realloc(t->key, len + 1);
     if (copy == NULL)
-        luaL_error(L, "no memory");
-    memcpy(copy, key, len + 1);
+        return -1;
+    memcpy(copy, key, len);
+    copy[len] = '\0';
     t->key = copy;
     t->keylen = len;
+    return 0;
 }
 
 /* What ngx_lua logs when a connect fails: the peer as it was asked for. */
@@ -228,13 +248,16 @@ typedef struct {
     size_t len;
     int port; /* 0: a unix path */
     connect_opts_t opts;
+    const char *key; /* the pool name: in keybuf, or a string on the stack */
+    size_t keylen;
+    char keybuf[TCP_KEY_INLINE];
 } connect_args_t;
 
 /* Reads and checks connect()'s arguments as ngx_lua does (their count and
- * the socket are checked already), and pushes the
- * pool name (the caller's, or host:port with the port argument as LuaJIT
- * prints it: ngx_lua concatenates the argument itself). Returns -1, or
- * how many results it pushed for a port it refuses. */
+ * the socket are checked already), and makes the pool name: the caller's,
+ * or host:port with the port argument as LuaJIT prints it (ngx_lua
+ * concatenates the argument itself). Returns -1, or how many results it
+ * pushed for a port it refuses. */
 static int read_connect_args(lua_State *L, connect_args_t *a)
 {
     int n = lua_gettop(L), has_opts = 0;
@@ -263,6 +286,15 @@ static int read_connect_args(lua_State *L, connect_args_t *a)
     if (has_opts && !lua_isnil(L, -1)) {
         push_key_part(L, lua_gettop(L));
     } else if (n == 3 && compat_isnumber(L, 3)) {
+        /* the usual name, made here: no Lua string for it */
+        if (lua_type(L, 2) == LUA_TSTRING && lua_type(L, 3) == LUA_TNUMBER) {
+            a->keylen = tcp_port_key(a->keybuf, sizeof a->keybuf, a->host,
+                                     a->len, (double)lua_tonumber(L, 3));
+            if (a->keylen > 0) {
+                a->key = a->keybuf;
+                return -1;
+            }
+        }
         lua_pushvalue(L, 2);
         lua_pushliteral(L, ":");
         push_key_part(L, 3);
@@ -270,19 +302,43 @@ static int read_connect_args(lua_State *L, connect_args_t *a)
     } else {
         lua_pushvalue(L, 2);
     }
+    a->key = lua_tolstring(L, -1, &a->keylen);
     return -1;
 }
 
-/* The pool's part of connect(): an idle connection of the socket's pool,
- * made first when opts ask for it; or a place among the pool's
- * connections, queued or refused as its backlog says. Returns -1 when a
- * new connection is to be made, else how many results it pushed. */
+int tcp_connect_take(tcp_t *t, const char *key, size_t len)
+{
+    pool_set_t *set;
+    pool_t *pool;
+    pool_item_t *idle;
+
+    tcp_release(t);
+    if (set_key(t, key, len) != 0)
+        return -1;
+    t->created = 1;
+    t->reused = 0;
+    set = get_pool_set(t, 1);
+    pool = set != NULL ? pool_find(set, key, len) : NULL;
+    idle = pool != NULL ? pool_take(pool) : NULL;
+    if (idle == NULL)
+        return 0;
+    conn_adopt_link(&t->c, &idle->link, idle->peer);
+    t->reused = idle->reused + 1;
+    t->pool = pool;
+    pool_item_free(idle);
+    return 1;
+}
+
+/* The rest of the pool's part of connect(), when it had no idle
+ * connection: the pool is made when opts ask for it, and the socket takes
+ * a place among its connections, queued or refused as its backlog says.
+ * Returns -1 when a new connection is to be made, else how many results
+ * it pushed. */
 static int connect_from_pool(lua_State *L, tcp_t *t,
                              const connect_opts_t *opts, io_ms deadline)
 {
-    pool_set_t *set = get_pool_set(L, 1);
+    pool_set_t *set = get_pool_set(t, 0);
     pool_t *pool = set != NULL ? pool_find(set, t->key, t->keylen) : NULL;
-    pool_item_t *idle;
     int rc;
 
     if (pool == NULL && set != NULL && opts->pool_size > 0) {
@@ -293,15 +349,6 @@ static int connect_from_pool(lua_State *L, tcp_t *t,
     }
     if (pool == NULL)
         return -1;
-    idle = pool_take(pool);
-    if (idle != NULL) {
-        conn_adopt_link(&t->c, &idle->link, idle->peer);
-        t->reused = idle->reused + 1;
-        t->pool = pool;
-        pool_item_free(idle);
-        lua_pushinteger(L, 1);
-        return 1;
-    }
     pool_attach(pool);
     t->pool = pool;
     if (pool->backlog < 0)
@@ -364,10 +411,15 @@ static int connect_new(lua_State *L, tcp_t *t, const connect_args_t *a,
 
 static int tcp_connect(lua_State *L)
 {
-    connect_args_t a = {NULL, 0, 0, {0, -1}};
+    connect_args_t a; /* keybuf: written by read_connect_args if used */
     tcp_t *t;
-    io_ms deadline;
     int nret;
+
+    a.host = NULL;
+    a.len = 0;
+    a.port = 0;
+    a.opts.pool_size = 0;
+    a.opts.backlog = -1;
 
     nret = lua_gettop(L);
     if (nret != 2 && nret != 3 && nret != 4)
@@ -378,15 +430,21 @@ static int tcp_connect(lua_State *L)
     nret = read_connect_args(L, &a);
     if (nret >= 0)
         return nret;
-    tcp_release(t);
-    set_key(L, t);
-    t->created = 1;
-    t->reused = 0;
-    deadline = io_deadline(tcp_effective(t->connect_timeout));
-    nret = connect_from_pool(L, t, &a.opts, deadline);
-    if (nret >= 0)
-        return nret;
-    return connect_new(L, t, &a, deadline);
+    switch (tcp_connect_take(t, a.key, a.keylen)) {
+    case 1:
+        lua_pushinteger(L, 1);
+        return 1;
+    case -1:
+        return luaL_error(L, "no memory");
+    }
+    /* the deadline only now: a connection from the pool needs no clock */
+    {
+        io_ms deadline = io_deadline(tcp_effective(t->connect_timeout));
+        nret = connect_from_pool(L, t, &a.opts, deadline);
+        if (nret >= 0)
+            return nret;
+        return connect_new(L, t, &a, deadline);
+    }
 }
 
 static int tcp_bind(lua_State *L)
@@ -726,13 +784,47 @@ static long long opt_integer(lua_State *L, int idx, long long dflt)
     return compat_trunc(L, idx);
 }
 
+int tcp_keepalive(tcp_t *t, long long timeout, long long size)
+{
+    pool_set_t *set;
+    pool_t *pool;
+    int state;
+
+    if (tcp_half_closed(t))
+        return TCP_KEEP_CLOSED;
+    /* nginx knows from epoll that the peer closed; we ask the kernel */
+    state = conn_keepalive_state(&t->c);
+    if (state == ERR_CLOSED)
+        return TCP_KEEP_CLOSED;
+    if (rbuf_len(&t->c.rb) > 0)
+        return TCP_KEEP_UNREAD;
+    set = get_pool_set(t, 1);
+    if (set == NULL) {
+        tcp_release(t);
+        return TCP_KEPT;
+    }
+    pool = pool_find(set, t->key, t->keylen);
+    if (pool == NULL) {
+        if (size <= 0)
+            return TCP_KEEP_BAD_SIZE;
+        pool = pool_create(set, t->key, t->keylen,
+                           size > INT_MAX ? INT_MAX : (int)size, -1);
+        if (pool == NULL)
+            return TCP_KEEP_NOMEM;
+    }
+    if (state != 0)
+        return TCP_KEEP_DUBIOUS;
+    if (pool_check_in(pool, &t->pool, &t->c, t->reused,
+                      timeout > LONG_MAX ? LONG_MAX : (long)timeout) != ERR_OK)
+        return TCP_KEEP_LOST;
+    return TCP_KEPT;
+}
+
 static int tcp_setkeepalive(lua_State *L)
 {
     tcp_t *t;
-    pool_set_t *set;
-    pool_t *pool;
     long long timeout, size;
-    int n = lua_gettop(L), state;
+    int n = lua_gettop(L);
 
     if (n < 1 || n > 3)
         return luaL_error(L, "expecting 1 to 3 arguments "
@@ -740,41 +832,25 @@ static int tcp_setkeepalive(lua_State *L)
     t = tcp_check(L);
     timeout = opt_integer(L, 2, DEFAULT_KEEPALIVE_MS);
     size = opt_integer(L, 3, DEFAULT_POOL_SIZE);
-    if (tcp_half_closed(t))
-        return push_closed(L);
-    /* nginx knows from epoll that the peer closed; we ask the kernel */
-    state = conn_keepalive_state(&t->c);
-    if (state == ERR_CLOSED)
-        return push_closed(L);
-    if (rbuf_len(&t->c.rb) > 0)
-        return push_fail(L, "unread data in buffer");
-    set = get_pool_set(L, 1);
-    if (set == NULL) {
-        tcp_release(t);
+    switch (tcp_keepalive(t, timeout, size)) {
+    case TCP_KEPT:
         lua_pushinteger(L, 1);
         return 1;
-    }
-    pool = pool_find(set, t->key, t->keylen);
-    if (pool == NULL) {
-        if (size <= 0)
-            return luaL_argerror(L, n, lua_pushfstring(L,
-                                 "bad \"pool_size\" option value: %d",
-                                 (int)size));
-        pool = pool_create(set, t->key, t->keylen,
-                           size > INT_MAX ? INT_MAX : (int)size, -1);
-        if (pool == NULL)
-            return luaL_error(L, "no memory");
-    }
-    if (state != 0) {
+    case TCP_KEEP_CLOSED:
+        return push_closed(L);
+    case TCP_KEEP_UNREAD:
+        return push_fail(L, "unread data in buffer");
+    case TCP_KEEP_DUBIOUS:
         /* the peer sent what nobody read: the next user would get it */
         tcp_release(t);
         return push_fail(L, "connection in dubious state");
-    }
-    if (pool_check_in(pool, &t->pool, &t->c, t->reused,
-                      timeout > LONG_MAX ? LONG_MAX : (long)timeout) != ERR_OK)
+    case TCP_KEEP_BAD_SIZE:
+        return luaL_argerror(L, n, lua_pushfstring(L,
+                             "bad \"pool_size\" option value: %d",
+                             (int)size));
+    default: /* TCP_KEEP_NOMEM, TCP_KEEP_LOST */
         return luaL_error(L, "no memory");
-    lua_pushinteger(L, 1);
-    return 1;
+    }
 }
 
 static int tcp_getreusedtimes(lua_State *L)
@@ -1004,13 +1080,12 @@ static int tcp_gc(lua_State *L)
     return 0;
 }
 
-int tcp_new(lua_State *L)
+int tcp_new(lua_State *L, lstate_t *st)
 {
-    const lstate_t *st = lstate(L);
     tcp_t *t = lua_newuserdata(L, sizeof *t);
     memset(t, 0, sizeof *t);
     conn_init(&t->c);
-    t->hooked = &st->hooked;
+    t->st = st;
     t->c.rb.chunk = st->chunk;
     t->c.rb.max = st->max;
     t->self = t;

@@ -25,7 +25,9 @@ typedef struct {
     size_t keylen;
     tls_cert_t client; /* setclientcert's certificate, if any */
     X509_STORE *trusted; /* settrustedstore's CAs, for the next handshake */
-    const int *hooked;   /* the Lua state has a clock hook (lstate_t) */
+    /* the Lua state's settings and pools: a socket method reads them
+     * here, not with a registry lookup (lstate) per call */
+    lstate_t *st;
     /* why the last sslhandshake failed, in OpenSSL's words where it has
      * some ("" or NULL when it did not): the returned error stays
      * ngx_lua's, this is for logs (getsslerror). TCP_SSL_ERROR_SIZE
@@ -83,8 +85,8 @@ void tcp_push_until_state(lua_State *L, int idx);
 
 /* Registers the socket's metatables in the registry. */
 void tcp_open(lua_State *L);
-/* Pushes a new, unconnected socket. */
-int tcp_new(lua_State *L);
+/* Pushes a new, unconnected socket of the state whose object st is. */
+int tcp_new(lua_State *L, lstate_t *st);
 /* Sets the read size of the sockets made from now on (the number at idx,
  * RBUF_CHUNK_MIN to RBUF_CHUNK_MAX bytes; else raises). */
 void tcp_set_buffer_size(lua_State *L, int idx);
@@ -93,12 +95,46 @@ void tcp_set_buffer_size(lua_State *L, int idx);
 void tcp_set_max_buffer(lua_State *L, int idx);
 /* lstate_after_wait for a socket's method, cheaper when no hook is set. */
 #define TCP_AFTER_WAIT(L, t) \
-    do { if (*(t)->hooked) lstate_after_wait(L); } while (0)
+    do { if ((t)->st->hooked) lstate_after_wait(L); } while (0)
 
 /* For the methods' implementations. */
 tcp_t *tcp_check(lua_State *L);
 
+/* connect's first step, the same for tcp.c and the FFI: the socket lets
+ * go of what it held and takes the pool name key[0..len), then the idle
+ * connection its pool has, if any. 1: taken, the socket is connected; 0:
+ * none; -1: no memory for the name. */
+int tcp_connect_take(tcp_t *t, const char *key, size_t len);
+/* The pool name ngx_lua makes of host and an integer port, host:port, in
+ * buf[0..size): its length, or 0 when it does not fit or the port is not
+ * an integer of up to 14 digits (other numbers: push_key_part's %.14g). */
+size_t tcp_port_key(char *buf, size_t size, const char *host, size_t len,
+                    double port);
+#define TCP_KEY_INLINE 256
+
+/* setkeepalive's outcomes, once its arguments are read */
+enum {
+    TCP_KEPT,        /* pooled (or, with no pools, closed): 1 */
+    TCP_KEEP_CLOSED, /* nil, "closed" */
+    TCP_KEEP_UNREAD, /* nil, "unread data in buffer" */
+    TCP_KEEP_DUBIOUS, /* the peer wrote while we did not read: the caller
+                       * closes, nil, "connection in dubious state" */
+    TCP_KEEP_BAD_SIZE, /* a new pool's size below 1: raise */
+    TCP_KEEP_NOMEM,  /* no pool: raise "no memory", nothing changed */
+    TCP_KEEP_LOST    /* no memory for the idle item: the connection is
+                      * closed; raise "no memory" */
+};
+/* setkeepalive's work, the same for tcp.c and the FFI (timeout in ms,
+ * size: the pool's size if it is made now). Only TCP_KEPT and
+ * TCP_KEEP_LOST change anything. */
+int tcp_keepalive(tcp_t *t, long long timeout, long long size);
+
 #define TCP_SSL_ERROR_SIZE 256
+
+/* ngx_lua's defaults (lua_socket_keepalive_timeout, lua_socket_pool_size;
+ * the timeouts' is state.h's) */
+#define DEFAULT_KEEPALIVE_MS 60000
+#define DEFAULT_POOL_SIZE 30
 
 /* A timeout as the socket applies it: 0 (never set) is the default. */
 static inline long tcp_effective(long timeout_ms)

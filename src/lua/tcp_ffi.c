@@ -18,6 +18,7 @@
  * tcp.c does (errors, logging, big strings made under protection, the
  * clock hook), or declines before doing anything. One implementation of
  * every outcome: the finishers are tcp.c's own code. */
+#include "lua/compat.h"
 #include "lua/tcp.h"
 
 #include "core/conn.h"
@@ -49,6 +50,8 @@ typedef struct {
     int (*settimeouts)(void *ud, double connect_ms, double send_ms,
                        double read_ms);
     int (*getreusedtimes)(void *ud, size_t *times);
+    int (*connect)(void *ud, const char *host, size_t len, double port);
+    int (*setkeepalive)(void *ud, double timeout, double size);
 } tcp_ffi_api_t;
 
 /* Ends a read: FFI_DONE with the bytes in *p, *n, or FFI_FINISH. The
@@ -60,7 +63,7 @@ typedef struct {
 static inline int ffi_read_done(tcp_t *t, const char **p, size_t *n)
 {
     if (t->ffi_rc != ERR_OK || t->ffi_span.n >= FFI_STRING_MAX
-        || (t->c.did_read && *t->hooked) || rbuf_oversized(&t->c.rb))
+        || (t->c.did_read && t->st->hooked) || rbuf_oversized(&t->c.rb))
         return FFI_FINISH;
     t->c.did_read = 0;
     *p = t->ffi_span.p != NULL ? t->ffi_span.p : "";
@@ -188,15 +191,50 @@ static int ffi_send(void *ud, const char *p, size_t n, size_t *sent)
                    io_deadline_lazy(tcp_effective(t->send_timeout)),
                    &t->ffi_sent);
     t->ffi_rc = rc;
-    if (rc != ERR_OK || *t->hooked)
+    if (rc != ERR_OK || t->st->hooked)
         return FFI_FINISH;
     *sent = t->ffi_sent;
     return FFI_DONE;
 }
 
+/* connect(host, port) with an integer port from 1 to 65535 (fast.lua
+ * checks): done when the pool had an idle connection; else tcp.c connects,
+ * doing again what this did (dropping the last connection, taking the
+ * name, finding no idle one: no change the second time). */
+static int ffi_connect(void *ud, const char *host, size_t len, double port)
+{
+    char key[TCP_KEY_INLINE];
+    size_t n = tcp_port_key(key, sizeof key, host, len, port);
+
+    if (n == 0 || tcp_connect_take(ud, key, n) != 1)
+        return FFI_CLASSIC;
+    return FFI_DONE;
+}
+
+/* setkeepalive(timeout, size), each a number or, when below 0, its
+ * default (fast.lua passes -1 for nil; numbers below 0 are tcp.c's). Every
+ * outcome but pooling changed nothing and is tcp.c's to give, except the
+ * lost connection: the finisher raises for it. */
+static int ffi_setkeepalive(void *ud, double timeout, double size)
+{
+    long long ms = timeout < 0 ? DEFAULT_KEEPALIVE_MS
+                               : compat_trunc_number(timeout);
+    long long n = size < 0 ? DEFAULT_POOL_SIZE : compat_trunc_number(size);
+
+    switch (tcp_keepalive(ud, ms, n)) {
+    case TCP_KEPT:
+        return FFI_DONE;
+    case TCP_KEEP_LOST:
+        return FFI_FINISH;
+    default:
+        return FFI_CLASSIC;
+    }
+}
+
 static const tcp_ffi_api_t tcp_ffi_api = {
     ffi_receive, ffi_send, ffi_until,
     ffi_receiveany, ffi_settimeouts, ffi_getreusedtimes,
+    ffi_connect, ffi_setkeepalive,
 };
 
 static int tcp_ffi_finish_receive(lua_State *L)
@@ -211,6 +249,13 @@ static int tcp_ffi_finish_send(lua_State *L)
     return tcp_push_sent(L, t, t->ffi_rc, t->ffi_sent);
 }
 
+/* setkeepalive's one outcome the FFI cannot give: the connection is
+ * gone for want of memory, which tcp.c raises as */
+static int tcp_ffi_finish_keepalive(lua_State *L)
+{
+    return luaL_error(L, "no memory");
+}
+
 static int tcp_ffi_until_state(lua_State *L)
 {
     tcp_push_until_state(L, 1);
@@ -219,7 +264,7 @@ static int tcp_ffi_until_state(lua_State *L)
 
 void tcp_ffi_push(lua_State *L)
 {
-    lua_createtable(L, 0, 4);
+    lua_createtable(L, 0, 5);
     lua_pushcfunction(L, tcp_ffi_until_state);
     lua_setfield(L, -2, "until_state");
     lua_pushlightuserdata(L, (void *)&tcp_ffi_api);
@@ -228,4 +273,6 @@ void tcp_ffi_push(lua_State *L)
     lua_setfield(L, -2, "finish_receive");
     lua_pushcfunction(L, tcp_ffi_finish_send);
     lua_setfield(L, -2, "finish_send");
+    lua_pushcfunction(L, tcp_ffi_finish_keepalive);
+    lua_setfield(L, -2, "finish_keepalive");
 }

@@ -2,8 +2,9 @@
 -- src/lua/tcp_ffi.c): calling a lua_CFunction ends a trace, so a loop of
 -- requests compiles whole only if every method it calls each time goes
 -- through the FFI: receive, send, receiveuntil's iterators, receiveany,
--- and settimeout, settimeouts and getreusedtimes, which clients call
--- around every request. The native module requires this file when it
+-- and settimeout, settimeouts, getreusedtimes, connect (when the pool has
+-- a connection) and setkeepalive, which clients call around every
+-- request. The native module requires this file when it
 -- loads; under LuaJIT with the FFI it returns the installer, elsewhere nil
 -- and the methods stay tcp.c's.
 --
@@ -12,7 +13,9 @@
 -- the calls () / (size) of an iterator of receiveuntil(pattern[,
 -- options]), receiveany(max), settimeout(ms) and settimeouts(c, s, r) with
 -- numbers (the C side reads them with tcp.c's conversions and declines
--- what tcp.c refuses), getreusedtimes(), on a native socket. Anything
+-- what tcp.c refuses), getreusedtimes(), connect(host, port) with a
+-- string host and an integer port from 1 to 65535, setkeepalive() with
+-- up to two numbers of 0 and above, on a native socket. Anything
 -- else, and every outcome but plain success, goes through tcp.c's code, so
 -- that errors, logging and partial data have one implementation.
 --
@@ -41,6 +44,8 @@ typedef struct {
     int (*settimeouts)(void *ud, double connect_ms, double send_ms,
                        double read_ms);
     int (*getreusedtimes)(void *ud, size_t *times);
+    int (*connect)(void *ud, const char *host, size_t len, double port);
+    int (*setkeepalive)(void *ud, double timeout, double size);
 } lrls_tcp_ffi_api_t;
 ]]
 end
@@ -56,7 +61,9 @@ return function(methods, mt, parts)
     local c_receiveuntil, c_receiveany = methods.receiveuntil, methods.receiveany
     local c_settimeout, c_settimeouts = methods.settimeout, methods.settimeouts
     local c_getreusedtimes = methods.getreusedtimes
+    local c_connect, c_setkeepalive = methods.connect, methods.setkeepalive
     local finish_receive, finish_send = parts.finish_receive, parts.finish_send
+    local finish_keepalive = parts.finish_keepalive
     local until_state = parts.until_state
     -- out-parameters: read right after the call, before anything can run
     local out_p = ffi_new("const char *[1]")
@@ -197,6 +204,41 @@ return function(methods, mt, parts)
             end
         end
         return c_settimeouts(...)
+    end
+
+    -- connect(host, port): only a pooled connection is taken here; tcp.c
+    -- makes a new one (and does the rest: names, options, errors)
+    methods.connect = function(...)
+        if select("#", ...) == 3 then
+            local self, host, port = ...
+            if type(host) == "string" and type(port) == "number"
+               and port >= 1 and port <= 65535 and port % 1 == 0
+               and native(self)
+               and api.connect(self, host, #host, port) == DONE then
+                return 1
+            end
+        end
+        return c_connect(...)
+    end
+
+    -- setkeepalive([timeout[, size]]) with numbers of 0 and above; the C
+    -- side takes -1 for an argument not given
+    methods.setkeepalive = function(...)
+        local n = select("#", ...)
+        if n >= 1 and n <= 3 then
+            local self, timeout, size = ...
+            if (timeout == nil or type(timeout) == "number" and timeout >= 0)
+               and (size == nil or type(size) == "number" and size >= 0)
+               and native(self) then
+                local st = api.setkeepalive(self, timeout or -1, size or -1)
+                if st == DONE then
+                    return 1
+                elseif st == FINISH then
+                    return finish_keepalive(self)
+                end
+            end
+        end
+        return c_setkeepalive(...)
     end
 
     methods.getreusedtimes = function(...)
