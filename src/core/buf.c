@@ -4,9 +4,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+void rbuf_spare_close(rbuf_spare_t *s)
+{
+    free(s->data);
+    s->data = NULL;
+    s->cap = 0;
+    s->closed = 1;
+}
+
 void rbuf_init(rbuf_t *b)
 {
     b->data = NULL;
+    b->spare = NULL;
     b->start = b->end = b->cap = 0;
     b->chunk = RBUF_CHUNK;
     b->max = RBUF_MAX;
@@ -15,8 +24,15 @@ void rbuf_init(rbuf_t *b)
 
 void rbuf_free(rbuf_t *b)
 {
+    rbuf_spare_t *s = b->spare;
+
     b->offset += rbuf_len(b);
-    free(b->data);
+    if (s != NULL && s->data == NULL && !s->closed && b->cap == b->chunk) {
+        s->data = b->data;
+        s->cap = b->cap;
+    } else {
+        free(b->data);
+    }
     b->data = NULL;
     b->start = b->end = b->cap = 0;
 }
@@ -33,6 +49,14 @@ int rbuf_reserve(rbuf_t *b, size_t want)
         memmove(b->data, b->data + b->start, len);
         b->start = 0;
         b->end = len;
+        return ERR_OK;
+    }
+    if (b->data == NULL && b->spare != NULL && b->spare->data != NULL
+        && b->spare->cap == b->chunk && b->chunk >= want) {
+        b->data = b->spare->data;
+        b->cap = b->spare->cap;
+        b->spare->data = NULL;
+        b->start = b->end = 0;
         return ERR_OK;
     }
     cap = b->cap ? b->cap : b->chunk;

@@ -23,9 +23,25 @@
 #define RBUF_MAX (16 * 1024 * 1024)
 #define RBUF_MAX_MIN 512
 
+/* One emptied buffer put by for the next buffer to be allocated: the
+ * sockets of a Lua state share one (lstate_t), so that a client making a
+ * socket per request does not allocate and free a buffer every time.
+ * Only a buffer of the chunk size goes there, and one at most: what it
+ * holds is bounded. `closed`: the owner is going away, nothing more is
+ * put by (rbuf_spare_close). */
+typedef struct {
+    char *data;
+    size_t cap;
+    int closed;
+} rbuf_spare_t;
+
+/* Frees what the spare holds and keeps it empty from now on. */
+void rbuf_spare_close(rbuf_spare_t *s);
+
 typedef struct {
     char *data;
     size_t start, end, cap;
+    rbuf_spare_t *spare; /* where rbuf_free puts the buffer by; NULL: none */
     size_t chunk; /* the refill size; kept by rbuf_free */
     size_t max;   /* the most bytes it may hold (a read needing more fails
                    * with ERR_TOO_LARGE); kept by rbuf_free */

@@ -79,12 +79,28 @@ int conn_starttls(conn_t *c, tls_ctx_t *ctx, const tls_hs_t *hs,
     return rc;
 }
 
+void conn_free(conn_t *c)
+{
+    conn_close(c);
+    free(c->local);
+    c->local = NULL;
+}
+
 int conn_bind(conn_t *c, const char *ip)
 {
+    addr_t a;
     /* nginx's address parser takes IPv6 literals without brackets only */
-    int rc = ip[0] == '[' ? ERR_RESOLVE : addr_from_ip(ip, &c->local);
-    c->has_local = rc == ERR_OK;
-    return rc;
+    int rc = ip[0] == '[' ? ERR_RESOLVE : addr_from_ip(ip, &a);
+
+    if (rc != ERR_OK) {
+        free(c->local);
+        c->local = NULL;
+        return rc;
+    }
+    if (c->local == NULL && (c->local = malloc(sizeof *c->local)) == NULL)
+        return ERR_NOMEM;
+    *c->local = a;
+    return ERR_OK;
 }
 
 int conn_connect(conn_t *c, const char *host, int port, io_ms deadline)
@@ -109,9 +125,9 @@ int conn_connect(conn_t *c, const char *host, int port, io_ms deadline)
         const addr_t *a = &list.v[i];
         /* a local address of another family fails the connect, as in nginx */
         rc = io_connect((const struct sockaddr *)&a->ss, a->len,
-                        c->has_local ? (const struct sockaddr *)&c->local.ss
-                                     : NULL,
-                        c->has_local ? c->local.len : 0, deadline, &c->fd);
+                        c->local ? (const struct sockaddr *)&c->local->ss
+                                 : NULL,
+                        c->local ? c->local->len : 0, deadline, &c->fd);
         if (rc == ERR_OK) {
             /* a new connection is usually asked a question first: its
              * first read polls before it reads */

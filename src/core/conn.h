@@ -38,8 +38,9 @@ typedef struct {
     rbuf_t rb;
     char *scratch;   /* reused to flatten what send() is given */
     size_t scratch_cap;
-    addr_t local;    /* bind() address, used by the next connect */
-    int has_local;
+    addr_t *local;   /* bind() address, used by the next connect; NULL:
+                        none. Allocated by bind (few sockets bind), kept
+                        by conn_close, freed by conn_free. */
     char peer[120];  /* what tostring shows */
 } conn_t;
 
@@ -50,10 +51,14 @@ typedef struct {
 } conn_span_t;
 
 void conn_init(conn_t *c);
-/* Closes the descriptor and frees every allocation; the object can
- * connect again. */
+/* Closes the descriptor and frees every allocation but the bind address;
+ * the object can connect again. */
 void conn_close(conn_t *c);
+/* conn_close, and the bind address too: the object is done with. */
+void conn_free(conn_t *c);
 
+/* The address the next connects bind to: ERR_OK; ERR_NOMEM; or the
+ * address's error, which leaves none. */
 int conn_bind(conn_t *c, const char *ip);
 
 /* Gives up the descriptor and its TLS layer without closing them (they go

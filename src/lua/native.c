@@ -22,11 +22,29 @@ static void check_no_args(lua_State *L)
         luaL_error(L, "expecting zero arguments, but got %d", lua_gettop(L));
 }
 
-/* its upvalue: the state's object (lstate), found once at luaopen */
+/* its upvalues, found once at luaopen: the state's object (lstate) and
+ * the socket metatable */
 static int native_tcp(lua_State *L)
 {
     check_no_args(L);
-    return tcp_new(L, lua_touserdata(L, lua_upvalueindex(1)));
+    return tcp_new(L, lua_touserdata(L, lua_upvalueindex(1)),
+                   lua_upvalueindex(2));
+}
+
+/* fast.lua's made-ahead sockets: new_sockets(t, n) sets t[1..n] to new
+ * sockets; the upvalues are native_tcp's. */
+static int native_tcp_ahead(lua_State *L)
+{
+    lstate_t *st = lua_touserdata(L, lua_upvalueindex(1));
+    lua_Integer i, n = luaL_checkinteger(L, 2);
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    for (i = 1; i <= n; i++) {
+        tcp_new(L, st, lua_upvalueindex(2));
+        lua_rawseti(L, 1, (int)i);
+    }
+    lua_pushinteger(L, n);
+    return 1;
 }
 
 static int native_udp(lua_State *L)
@@ -155,7 +173,8 @@ static void pin_library(void)
 }
 
 /* Under LuaJIT, resty.luasocket.fast replaces the hot TCP methods with
- * their FFI path (tcp_ffi.c); it returns nil elsewhere. A missing or
+ * their FFI path (tcp_ffi.c), and the module's tcp() with one that hands
+ * out sockets made ahead; it returns nil elsewhere. A missing or
  * failing file leaves tcp.c's methods: never an error. native.fast_path
  * says which. The module table is at the top of the stack. */
 static void install_fast_path(lua_State *L)
@@ -169,8 +188,13 @@ static void install_fast_path(lua_State *L)
         lua_getfield(L, -1, "__index");
         lua_pushvalue(L, -2);
         tcp_ffi_push(L);
+        lua_pushlightuserdata(L, lstate(L));
+        luaL_getmetatable(L, TCP_MT);
+        lua_pushcclosure(L, native_tcp_ahead, 2);
+        lua_setfield(L, -2, "new_sockets");
         lua_remove(L, -4); /* the metatable's first copy */
-        on = lua_pcall(L, 3, 1, 0) == 0 && lua_toboolean(L, -1);
+        lua_pushvalue(L, top);
+        on = lua_pcall(L, 4, 1, 0) == 0 && lua_toboolean(L, -1);
     }
     lua_settop(L, top);
     lua_pushboolean(L, on);
@@ -188,7 +212,8 @@ int luaopen_resty_luasocket_native(lua_State *L)
     lua_newtable(L);
     compat_setfuncs(L, native_funcs, 0);
     lua_pushlightuserdata(L, lstate(L));
-    lua_pushcclosure(L, native_tcp, 1);
+    luaL_getmetatable(L, TCP_MT);
+    lua_pushcclosure(L, native_tcp, 2);
     lua_setfield(L, -2, "tcp");
     luaL_getmetatable(L, TCP_MT);
     lua_setfield(L, -2, "tcp_mt");

@@ -36,6 +36,7 @@ static int state_gc(lua_State *L)
     state_block_t *b = lua_touserdata(L, 1);
 
     pool_set_close(&b->pools);
+    rbuf_spare_close(&b->pub.spare);
     free_tls(b->pub.tls);
     b->pub.tls = NULL;
     return 0;
@@ -58,6 +59,9 @@ lstate_t *lstate(lua_State *L)
     b->pub.max = RBUF_MAX;
     b->pub.pools = &b->pools;
     b->pub.tls = NULL;
+    b->pub.spare.data = NULL;
+    b->pub.spare.cap = 0;
+    b->pub.spare.closed = 0;
     pool_set_init(&b->pools);
     lua_newtable(L);
     lua_pushcfunction(L, state_gc);

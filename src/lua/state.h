@@ -5,6 +5,8 @@
 #ifndef LRLS_STATE_H
 #define LRLS_STATE_H
 
+#include "core/buf.h"
+
 #include <lua.h>
 #include <stddef.h>
 
@@ -23,6 +25,9 @@ typedef struct {
     /* the TLS context (a tls_ctx_t of the C heap: core/tls.h), NULL until
      * tcp_tls.c makes one; lstate_set_tls replaces it */
     void *tls;
+    /* the read buffer a socket gave back, for the next socket's first
+     * read (every socket's rbuf_t.spare) */
+    rbuf_spare_t spare;
 } lstate_t;
 
 /* The state's object, made on first use (one registry read after that). */

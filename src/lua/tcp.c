@@ -26,16 +26,24 @@
 
 static const char tcp_magic[] = TCP_MT;
 
-tcp_t *tcp_check(lua_State *L)
+/* The socket at index 1, or NULL. A full userdata of our size that holds
+ * its own address and the address of tcp_magic can only be one of ours:
+ * Lua code cannot write either into memory. Two API calls instead of
+ * luaL_checkudata's five (the metatable comparison was a quarter of a
+ * round trip's instructions). */
+static tcp_t *tcp_test(lua_State *L)
 {
-    /* A full userdata of our size that holds its own address and the
-     * address of tcp_magic can only be one of ours: Lua code cannot write
-     * either into memory. Two API calls instead of luaL_checkudata's five
-     * (the metatable comparison was a quarter of a round trip's
-     * instructions). */
     tcp_t *t = lua_touserdata(L, 1);
     if (t != NULL && compat_rawlen(L, 1) == sizeof *t && t->self == t
         && t->magic == tcp_magic)
+        return t;
+    return NULL;
+}
+
+tcp_t *tcp_check(lua_State *L)
+{
+    tcp_t *t = tcp_test(L);
+    if (t != NULL)
         return t;
     /* ngx_lua checks for a table (a cosocket is one); a table that is not
      * a socket is told what a native socket is */
@@ -455,8 +463,16 @@ static int tcp_bind(lua_State *L)
     check_count(L, 2, "expecting 2 arguments, but got %d");
     t = tcp_check(L);
     ip = bind_address(L, 2);
-    if (ip == NULL || conn_bind(&t->c, ip) != ERR_OK)
+    if (ip == NULL)
         return push_fail(L, "bad address");
+    switch (conn_bind(&t->c, ip)) {
+    case ERR_OK:
+        break;
+    case ERR_NOMEM:
+        return push_error(L, ERR_NOMEM);
+    default:
+        return push_fail(L, "bad address");
+    }
     lua_pushboolean(L, 1);
     return 1;
 }
@@ -1064,12 +1080,12 @@ static int tcp_gc(lua_State *L)
 {
     /* the metatable is public: Lua 5.2+ may hand this a table that
      * was given it, and an error here would surface anywhere */
-    tcp_t *t = compat_testudata(L, 1, TCP_MT);
+    tcp_t *t = tcp_test(L);
 
     if (t == NULL)
         return 0;
     tcp_release(t);
-    conn_close(&t->c);
+    conn_free(&t->c);
     tls_cert_free(&t->client);
     X509_STORE_free(t->trusted);
     t->trusted = NULL;
@@ -1080,7 +1096,7 @@ static int tcp_gc(lua_State *L)
     return 0;
 }
 
-int tcp_new(lua_State *L, lstate_t *st)
+int tcp_new(lua_State *L, lstate_t *st, int mt)
 {
     tcp_t *t = lua_newuserdata(L, sizeof *t);
     memset(t, 0, sizeof *t);
@@ -1088,9 +1104,10 @@ int tcp_new(lua_State *L, lstate_t *st)
     t->st = st;
     t->c.rb.chunk = st->chunk;
     t->c.rb.max = st->max;
+    t->c.rb.spare = &st->spare;
     t->self = t;
     t->magic = tcp_magic;
-    luaL_getmetatable(L, TCP_MT);
+    lua_pushvalue(L, mt);
     lua_setmetatable(L, -2);
     return 1;
 }

@@ -85,8 +85,9 @@ void tcp_push_until_state(lua_State *L, int idx);
 
 /* Registers the socket's metatables in the registry. */
 void tcp_open(lua_State *L);
-/* Pushes a new, unconnected socket of the state whose object st is. */
-int tcp_new(lua_State *L, lstate_t *st);
+/* Pushes a new, unconnected socket of the state whose object st is; mt:
+ * the index of the socket metatable (TCP_MT). */
+int tcp_new(lua_State *L, lstate_t *st, int mt);
 /* Sets the read size of the sockets made from now on (the number at idx,
  * RBUF_CHUNK_MIN to RBUF_CHUNK_MAX bytes; else raises). */
 void tcp_set_buffer_size(lua_State *L, int idx);

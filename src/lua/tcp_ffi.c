@@ -52,6 +52,7 @@ typedef struct {
     int (*getreusedtimes)(void *ud, size_t *times);
     int (*connect)(void *ud, const char *host, size_t len, double port);
     int (*setkeepalive)(void *ud, double timeout, double size);
+    void (*renew)(void *ud);
 } tcp_ffi_api_t;
 
 /* Ends a read: FFI_DONE with the bytes in *p, *n, or FFI_FINISH. The
@@ -231,10 +232,21 @@ static int ffi_setkeepalive(void *ud, double timeout, double size)
     }
 }
 
+/* A socket made ahead (fast.lua's tcp()), as it is handed out: it takes
+ * the read settings of the sockets made now, as if made now. Nothing else
+ * of a new socket depends on when it was made. */
+static void ffi_renew(void *ud)
+{
+    tcp_t *t = ud;
+
+    t->c.rb.chunk = t->st->chunk;
+    t->c.rb.max = t->st->max;
+}
+
 static const tcp_ffi_api_t tcp_ffi_api = {
     ffi_receive, ffi_send, ffi_until,
     ffi_receiveany, ffi_settimeouts, ffi_getreusedtimes,
-    ffi_connect, ffi_setkeepalive,
+    ffi_connect, ffi_setkeepalive, ffi_renew,
 };
 
 static int tcp_ffi_finish_receive(lua_State *L)

@@ -46,6 +46,7 @@ typedef struct {
     int (*getreusedtimes)(void *ud, size_t *times);
     int (*connect)(void *ud, const char *host, size_t len, double port);
     int (*setkeepalive)(void *ud, double timeout, double size);
+    void (*renew)(void *ud);
 } lrls_tcp_ffi_api_t;
 ]]
 end
@@ -53,9 +54,11 @@ end
 local DONE, FINISH, ENDED = 0, 1, 3
 local LINE, ALL, SIZE = 0, 1, 2
 local SIZE_MAX = 2 ^ 31 - 1 -- larger sizes take tcp.c's path
+local AHEAD = 16 -- sockets tcp() makes at a time
 
--- methods: the socket's method table; mt: its metatable; parts: the C side
-return function(methods, mt, parts)
+-- methods: the socket's method table; mt: its metatable; parts: the C side;
+-- native: the module
+return function(methods, mt, parts, native_module)
     local api = ffi_cast("const lrls_tcp_ffi_api_t *", parts.api)
     local c_receive, c_send = methods.receive, methods.send
     local c_receiveuntil, c_receiveany = methods.receiveuntil, methods.receiveany
@@ -239,6 +242,28 @@ return function(methods, mt, parts)
             end
         end
         return c_setkeepalive(...)
+    end
+
+    -- tcp(): making a socket is a classic call, and a loop that makes one
+    -- per request would stitch its trace there (and now and then runs
+    -- interpreted whole, FFI calls included, when the stitched trace is
+    -- lost). Sockets are made AHEAD at a time, in one call, and handed out
+    -- one by one; renew gives each the read settings of a socket made now.
+    -- Anything but a call with no arguments is the C function's to refuse.
+    local c_tcp, new_sockets = native_module.tcp, parts.new_sockets
+    local ahead, nahead = {}, 0
+    native_module.tcp = function(...)
+        if select("#", ...) ~= 0 then
+            return c_tcp(...)
+        end
+        if nahead == 0 then
+            nahead = new_sockets(ahead, AHEAD)
+        end
+        local s = ahead[nahead]
+        ahead[nahead] = nil
+        nahead = nahead - 1
+        api.renew(s)
+        return s
     end
 
     methods.getreusedtimes = function(...)
