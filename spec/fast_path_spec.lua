@@ -59,6 +59,16 @@ local function compiles(f, stitch_ok)
     assert.equal(0, #aborts, table.concat(aborts, "; "))
 end
 
+-- a socket whose connection to an echo peer is in the pool, and the peer
+local function pooled_echo()
+    local peer = helper.peer("echo")
+    local s = native.tcp()
+    s:settimeout(2000)
+    assert(s:connect("127.0.0.1", peer.port) == 1)
+    assert(s:setkeepalive() == 1)
+    return s, peer
+end
+
 describe("the LuaJIT FFI path", function()
     if type(jit) ~= "table" or os.getenv("LRLS_NO_FFI") == "1" then
         it("is not installed outside LuaJIT, nor with LRLS_NO_FFI=1", function()
@@ -159,11 +169,7 @@ describe("the LuaJIT FFI path", function()
     it("so does a pooled request loop: connect from the pool, send, receive, setkeepalive", function()
         -- one socket object throughout: a new one per request would leave
         -- garbage whose finalizers abort the traces they run in
-        local peer = helper.peer("echo")
-        local s = native.tcp()
-        s:settimeout(2000)
-        assert(s:connect("127.0.0.1", peer.port) == 1)
-        assert(s:setkeepalive() == 1)
+        local s, peer = pooled_echo()
         compiles(function()
             for i = 1, LINES do
                 assert(s:connect("127.0.0.1", peer.port) == 1)
@@ -232,11 +238,7 @@ describe("the LuaJIT FFI path", function()
     end)
 
     it("so does a getreusedtimes loop, on a connection from the pool", function()
-        local peer = helper.peer("echo")
-        local s = native.tcp()
-        s:settimeout(2000)
-        assert(s:connect("127.0.0.1", peer.port) == 1)
-        assert(s:setkeepalive() == 1)
+        local s, peer = pooled_echo()
         assert(s:connect("127.0.0.1", peer.port) == 1)
         compiles(function()
             for _ = 1, LINES do
