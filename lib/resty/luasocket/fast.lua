@@ -31,6 +31,7 @@ if not ok then
 end
 
 local getmetatable, select, type, tonumber = getmetatable, select, type, tonumber
+local jit_off = jit.off
 local ffi_string, ffi_cast, ffi_new = ffi.string, ffi.cast, ffi.new
 
 if not pcall(ffi.typeof, "lrls_tcp_ffi_api_t") then
@@ -252,12 +253,19 @@ return function(methods, mt, parts, native_module)
     -- Anything but a call with no arguments is the C function's to refuse.
     local c_tcp, new_sockets = native_module.tcp, parts.new_sockets
     local ahead, nahead = {}, 0
+    -- never compiled: a trace being recorded through a refill aborts, and
+    -- is recorded again from another call, rather than end stitched at
+    -- new_sockets (a loop whose trace was recorded that way never closes)
+    local function refill()
+        return new_sockets(ahead, AHEAD)
+    end
+    jit_off(refill)
     native_module.tcp = function(...)
         if select("#", ...) ~= 0 then
             return c_tcp(...)
         end
         if nahead == 0 then
-            nahead = new_sockets(ahead, AHEAD)
+            nahead = refill()
         end
         local s = ahead[nahead]
         ahead[nahead] = nil
