@@ -314,42 +314,42 @@ static int read_connect_args(lua_State *L, connect_args_t *a)
     return -1;
 }
 
-int tcp_connect_take(tcp_t *t, const char *key, size_t len)
+int tcp_connect_take(tcp_t *t, const char *key, size_t len, pool_t **pool)
 {
     pool_set_t *set;
-    pool_t *pool;
     pool_item_t *idle;
 
+    *pool = NULL;
     tcp_release(t);
     if (set_key(t, key, len) != 0)
         return -1;
     t->created = 1;
     t->reused = 0;
     set = get_pool_set(t, 1);
-    pool = set != NULL ? pool_find(set, key, len) : NULL;
-    idle = pool != NULL ? pool_take(pool) : NULL;
+    *pool = set != NULL ? pool_find(set, key, len) : NULL;
+    idle = *pool != NULL ? pool_take(*pool) : NULL;
     if (idle == NULL)
         return 0;
     conn_adopt_link(&t->c, &idle->link, idle->peer);
     t->reused = idle->reused + 1;
-    t->pool = pool;
+    t->pool = *pool;
     pool_item_free(idle);
     return 1;
 }
 
-/* The rest of the pool's part of connect(), when it had no idle
- * connection: the pool is made when opts ask for it, and the socket takes
- * a place among its connections, queued or refused as its backlog says.
- * Returns -1 when a new connection is to be made, else how many results
- * it pushed. */
-static int connect_from_pool(lua_State *L, tcp_t *t,
+/* The rest of the pool's part of connect(), when its pool (found by
+ * tcp_connect_take, or NULL) had no idle connection: it is made when
+ * opts ask for it, and the socket takes a place among its connections,
+ * queued or refused as its backlog says. Returns -1 when a new connection
+ * is to be made, else how many results it pushed. */
+static int connect_from_pool(lua_State *L, tcp_t *t, pool_t *pool,
                              const connect_opts_t *opts, io_ms deadline)
 {
-    pool_set_t *set = get_pool_set(t, 0);
-    pool_t *pool = set != NULL ? pool_find(set, t->key, t->keylen) : NULL;
+    pool_set_t *set;
     int rc;
 
-    if (pool == NULL && set != NULL && opts->pool_size > 0) {
+    if (pool == NULL && opts->pool_size > 0
+        && (set = get_pool_set(t, 0)) != NULL) {
         pool = pool_create(set, t->key, t->keylen, opts->pool_size,
                            opts->backlog);
         if (pool == NULL)
@@ -421,6 +421,8 @@ static int tcp_connect(lua_State *L)
 {
     connect_args_t a; /* keybuf: written by read_connect_args if used */
     tcp_t *t;
+    pool_t *pool;
+    io_ms deadline;
     int nret;
 
     a.host = NULL;
@@ -438,7 +440,7 @@ static int tcp_connect(lua_State *L)
     nret = read_connect_args(L, &a);
     if (nret >= 0)
         return nret;
-    switch (tcp_connect_take(t, a.key, a.keylen)) {
+    switch (tcp_connect_take(t, a.key, a.keylen, &pool)) {
     case 1:
         lua_pushinteger(L, 1);
         return 1;
@@ -446,13 +448,11 @@ static int tcp_connect(lua_State *L)
         return luaL_error(L, "no memory");
     }
     /* the deadline only now: a connection from the pool needs no clock */
-    {
-        io_ms deadline = io_deadline(tcp_effective(t->connect_timeout));
-        nret = connect_from_pool(L, t, &a.opts, deadline);
-        if (nret >= 0)
-            return nret;
-        return connect_new(L, t, &a, deadline);
-    }
+    deadline = io_deadline(tcp_effective(t->connect_timeout));
+    nret = connect_from_pool(L, t, pool, &a.opts, deadline);
+    if (nret >= 0)
+        return nret;
+    return connect_new(L, t, &a, deadline);
 }
 
 static int tcp_bind(lua_State *L)

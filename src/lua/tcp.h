@@ -104,8 +104,9 @@ tcp_t *tcp_check(lua_State *L);
 /* connect's first step, the same for tcp.c and the FFI: the socket lets
  * go of what it held and takes the pool name key[0..len), then the idle
  * connection its pool has, if any. 1: taken, the socket is connected; 0:
- * none; -1: no memory for the name. */
-int tcp_connect_take(tcp_t *t, const char *key, size_t len);
+ * none (*pool: the pool, or NULL when there is none yet); -1: no memory
+ * for the name. */
+int tcp_connect_take(tcp_t *t, const char *key, size_t len, pool_t **pool);
 /* The pool name ngx_lua makes of host and an integer port, host:port, in
  * buf[0..size): its length, or 0 when it does not fit or the port is not
  * an integer of up to 14 digits (other numbers: push_key_part's %.14g). */

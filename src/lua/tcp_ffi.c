@@ -206,8 +206,9 @@ static int ffi_connect(void *ud, const char *host, size_t len, double port)
 {
     char key[TCP_KEY_INLINE];
     size_t n = tcp_port_key(key, sizeof key, host, len, port);
+    pool_t *pool;
 
-    if (n == 0 || tcp_connect_take(ud, key, n) != 1)
+    if (n == 0 || tcp_connect_take(ud, key, n, &pool) != 1)
         return FFI_CLASSIC;
     return FFI_DONE;
 }
