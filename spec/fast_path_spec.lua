@@ -208,6 +208,13 @@ describe("the LuaJIT FFI path", function()
         local n = 0
         for _ in pairs(made) do n = n + 1 end
         assert.equal(LINES, n)
+        -- nothing left in the pool: a later test whose peer gets this
+        -- port would find the idle connection (gc_spec counts sockets)
+        local s = native.tcp()
+        s:settimeout(2000)
+        assert(s:connect("127.0.0.1", peer.port) == 1)
+        assert.equal(LINES, s:getreusedtimes())
+        s:close()
     end)
 
     it("a socket made ahead is handed out as one made now", function()
