@@ -101,7 +101,7 @@ LUADIR ?= $(PREFIX)/share/lua/$(LUA_VERSION)
 LIBDIR ?= $(PREFIX)/lib/lua/$(LUA_VERSION)
 
 .PHONY: all module install dist all-luas peer test test-c demo deps lint \
-        asan valgrind bench fuzz clean print-luas print-lua
+        asan valgrind bench bench-floor fuzz clean print-luas print-lua
 
 all: module
 
@@ -230,8 +230,15 @@ $(BUILD)/bench-%: bench/%.c Makefile
 
 bench: deps
 	@$(MAKE) --no-print-directory all-luas $(BENCH_BINS)
+	@for l in $(LUAS_FOUND); do $(MAKE) --no-print-directory LUA=$$l bench-floor || exit 1; done
 	@QUICK=$(QUICK) LUAS="$$($(MAKE) -s --no-print-directory print-luas)" \
 	    sh bench/run.sh
+
+# W3's floor (bench/floor.c): a module per interpreter, beside ours
+bench-floor: $(OUT)/bench_floor.so
+$(OUT)/bench_floor.so: bench/floor.c src/lua/compat.h Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LUA_CFLAGS) -Isrc $(LIBFLAG) -o $@ $< $(LDFLAGS_ALL)
 
 # The release: dist/NAME-VERSION.tar.gz (the tracked files of the working
 # tree) and dist/NAME-VERSION-1.src.rock (that tarball and the release

@@ -7,7 +7,8 @@
 --               through the front `resty.luasocket`, as users get it;
 --               with BENCH_SOCKET=luasocket in the environment, LuaSocket's
 --               objects, `require "socket"`, for the workloads that have a
---               `luasocket` function)
+--               `luasocket` function; with BENCH_SOCKET=floor, the objects
+--               of bench/floor.c, W3's floor, with W.new)
 --   nginx:      content_by_lua_block { require("harness").ngx_main() }
 --               GET ...?w=<workload>&mode=MODE&port=PORT&seconds=S&max=N
 --               (ngx.socket.tcp: the real cosocket)
@@ -89,6 +90,10 @@ function M.main(workload, args)
   else
     M.now = require("resty.luasocket.native").now
     tcp = require("resty.luasocket").tcp
+    if os.getenv("BENCH_SOCKET") == "floor" then
+      tcp = require("bench_floor").tcp
+      check = nil
+    end
   end
   local ok, line = pcall(result_line, workload, new, check, tcp, args[1],
                          args[2], args[3], args[4])

@@ -11,7 +11,9 @@
 -- client's and to the cosockets' of the same mode), then the table's
 -- ratios: the ratio of the two medians, with the min and max of the same
 -- ratio taken round by round (both columns of a round ran in the same
--- round), and the goal of issue 5 or 6 where it has one. W6 tables also
+-- round), and the goal of issue 5 or 6 where it has one. W3's floor columns
+-- (floor_<interp>: bench/floor.c) are left out of the goals, the summary
+-- and the plot; its ratios set each native interpreter against them. W6 tables also
 -- show each column's notes (what its check found, e.g. whether the
 -- sessions resumed; words separated by commas): the distinct words over
 -- the rounds, and of cpu=N% the median.
@@ -214,8 +216,22 @@ local function kind_mode(c)
   return c:match("^(.+)%-(%w+)$")
 end
 
+-- W3's floor columns, floor_<interp>: bench/floor.c, a receive that only
+-- returns the line, called by the same loop (no socket, no I/O)
+local function floor_of(kind)
+  return kind:match("^floor_(.+)$")
+end
+
 local function kind_label(kind)
+  local interp = floor_of(kind)
+  if interp then return "floor " .. interp .. " (C method, no I/O)" end
   return KINDS[kind] or ("native " .. kind)
+end
+
+-- a column of a socket: the floors are left out of the goals, the summary
+-- and the plot
+local function is_socket(kind)
+  return not floor_of(kind)
 end
 
 -- the native columns' interpreters, in the order they ran
@@ -223,7 +239,7 @@ local function native_interps(columns)
   local list, seen = {}, {}
   for _, c in ipairs(columns) do
     local kind = kind_mode(c)
-    if kind and not KINDS[kind] and not seen[kind] then
+    if kind and not KINDS[kind] and is_socket(kind) and not seen[kind] then
       seen[kind] = true
       list[#list + 1] = kind
     end
@@ -280,7 +296,14 @@ local function w1to4(title, unit, scale, show_mode, goals)
         end
         add("luajit-" .. m, "luasocket-" .. m)
         for _, i in ipairs(is) do
-          if i ~= "luajit" then add(i .. "-" .. m, "luajit-" .. m, 0.8) end
+          if i ~= "luajit" then
+            add(i .. "-" .. m, "luajit-" .. m, 0.8)
+            -- the most any lua_CFunction could reach on that interpreter
+            add("floor_" .. i .. "-" .. m, "luajit-" .. m)
+          end
+        end
+        for _, i in ipairs(is) do
+          add(i .. "-" .. m, "floor_" .. i .. "-" .. m)
         end
       end
       return list
@@ -469,7 +492,7 @@ local function print_summary()
       shown[#shown + 1] = x
       for _, col in ipairs(d.columns) do
         local kind, mode = kind_mode(col)
-        if mode == x[3] and not seen[kind] then
+        if mode == x[3] and is_socket(kind) and not seen[kind] then
           seen[kind] = true
           kinds[#kinds + 1] = kind
         end
@@ -734,7 +757,8 @@ local function write_plot(file)
       rows[#rows + 1] = r
       for _, col in ipairs(d.columns) do
         local kind, mode = kind_mode(col)
-        if mode == r[3] and kind ~= "c" and not seen[kind] then
+        if mode == r[3] and kind ~= "c" and is_socket(kind)
+           and not seen[kind] then
           seen[kind] = true
           kinds[#kinds + 1] = kind
         end

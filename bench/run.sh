@@ -53,14 +53,16 @@
 #   w1_pingpong  PING / +PONG round trips on one connection (bench-server,
 #                redis-server)
 #   w2_bulk      receive(65536) of streams of 512 MiB
-#   w3_lines     receive("*l") of streams of 2 M short lines
+#   w3_lines     receive("*l") of streams of 2 M short lines; and its
+#                floor per interpreter: the same loop over bench/floor.c's
+#                receive, which returns the line and does nothing else
 #   w4_until     a receiveuntil(boundary) reader called with 65536, over
 #                streams of 64 MiB
 #   w5_pool      connect + request + receive, then setkeepalive or close
 #   w6_tls       TLS: full and resumed handshakes; bulk receive, TLS and plain
 #
-# Needs: build/bench-server, build/<interp>/resty/luasocket/native.so for
-# each interpreter, nginx with ndk_http_module and ngx_http_lua_module,
+# Needs: build/bench-server, build/<interp>/resty/luasocket/native.so (and
+# for w3_lines build/<interp>/bench_floor.so) for each interpreter, nginx with ndk_http_module and ngx_http_lua_module,
 # curl, timeout, gnuplot; build/bench-server and build/bench-client (make
 # bench); for w1_pingpong redis-server and redis-cli; for the LuaSocket
 # columns LuaSocket; for the instruction counts valgrind; for the system
@@ -156,6 +158,8 @@ for l in ${BENCH_LUAS:-luajit lua5.1 lua5.4}; do
   command -v "$l" >/dev/null 2>&1 || die "interpreter $l not found"
   [ -f "build/$l/resty/luasocket/native.so" ] ||
     die "build/$l/resty/luasocket/native.so missing: run make LUA=$l"
+  [ "$w3" = 0 ] || [ -f "build/$l/bench_floor.so" ] ||
+    die "build/$l/bench_floor.so missing (W3's floor): run make LUA=$l bench-floor"
   luas="$luas $l"
 done
 [ -n "$luas" ] || die "no interpreter for the native columns"
@@ -271,7 +275,7 @@ modes_of() {
 
 # the columns of a workload, in their order in the table: KIND-MODE, KIND
 # c (the C client), cosocket, cosocket64k (lua_socket_buffer_size 64k),
-# luasocket or an interpreter; W6's are KIND-MODE[-VERSION], KIND s_time,
+# luasocket, an interpreter or (W3) floor_<interpreter> (bench/floor.c); W6's are KIND-MODE[-VERSION], KIND s_time,
 # cosocket or an interpreter
 columns_of() {
   case "$1" in
@@ -281,6 +285,9 @@ columns_of() {
         cols="$cols c-$m cosocket-$m cosocket64k-$m"
         for l in $luas; do cols="$cols $l-$m"; done
         if [ -n "$luasocket" ]; then cols="$cols luasocket-$m"; fi
+        if [ "$1" = w3_lines ]; then
+          for l in $luas; do cols="$cols floor_$l-$m"; done
+        fi
       done ;;
     w5_pool)
       cols="c-keep cosocket-pooled"
@@ -580,7 +587,8 @@ port_of() {
 
 # run_local WORKLOAD COLUMN SECONDS MAX LIMIT: a column of W1-W5 that runs
 # as a process here (KIND c: the C client, luasocket: LuaSocket's objects,
-# else an interpreter with this library), within LIMIT seconds, pinned, and
+# floor_<interpreter>: bench/floor.c's, else an interpreter with this
+# library), within LIMIT seconds, pinned, and
 # under $wrap (valgrind for the instruction counts) when set
 wrap=""
 run_local() {
@@ -593,6 +601,11 @@ run_local() {
       BENCH_SOCKET=luasocket LUA_PATH="$root/bench/?.lua;;" LUA_CPATH=";;" \
         timeout -k 2 "$5" $pin_client $wrap "$luasocket" "bench/$1.lua" \
         "$rl_mode" "$(port_of "$rl_mode")" "$3" "$4" ;;
+    floor_*)
+      BENCH_SOCKET=floor LUA_PATH="$root/bench/?.lua;$root/lib/?.lua;;" \
+      LUA_CPATH="$root/build/${rl_kind#floor_}/?.so;;" \
+        timeout -k 2 "$5" $pin_client $wrap "${rl_kind#floor_}" \
+        "bench/$1.lua" "$rl_mode" "$(port_of "$rl_mode")" "$3" "$4" ;;
     *)
       LUA_PATH="$root/bench/?.lua;$root/lib/?.lua;;" \
       LUA_CPATH="$root/build/$rl_kind/?.so;;" \
@@ -739,11 +752,14 @@ done
 cg_kinds="c $luas"
 if [ -n "$luasocket" ]; then cg_kinds="$cg_kinds luasocket"; fi
 cg_kinds="$cg_kinds cosocket cosocket64k"
+cg_floors=""
+for l in $luas; do cg_floors="$cg_floors floor_$l"; done
 cg_w1="2000 12000"
 cg_w2="$((100 * 65536)) $((600 * 65536))"
 cg_w3="20000 220000"
 if [ "${QUICK:-}" = 1 ]; then
   cg_kinds="c luajit"
+  cg_floors=""
   cg_w1="200 1200"
   cg_w2=""
   cg_w3="2000 12000"
@@ -842,7 +858,9 @@ if [ "$callgrind" = 1 ]; then
       w2_bulk)
         [ "$w2" = 1 ] && [ -n "$cg_w2" ] || continue
         mode=bulk; ns=$cg_w2; kinds="c $luas" ;;
-      w3_lines) [ "$w3" = 1 ] || continue; mode=lines; ns=$cg_w3 ;;
+      w3_lines)
+        [ "$w3" = 1 ] || continue
+        mode=lines; ns=$cg_w3; kinds="$cg_kinds $cg_floors" ;;
     esac
     for kind in $kinds; do
       line="$w $kind-$mode"
