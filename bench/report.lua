@@ -11,10 +11,10 @@
 -- client's and to the cosockets' of the same mode), then the table's
 -- ratios: the ratio of the two medians, with the min and max of the same
 -- ratio taken round by round (both columns of a round ran in the same
--- round), and the goal of issue 5 or 6 where it has one. W3's floor columns
--- (floor_<interp>: bench/floor.c) are left out of the goals, the summary
--- and the plot; its ratios set each native interpreter against them. W6 tables also
--- show each column's notes (what its check found, e.g. whether the
+-- round), and the goal of issue 5 or 6 where it has one. W3's floor
+-- columns (floor_<interp>: bench/floor.c) are left out of the goals, the
+-- summary and the plot; W3's ratios set each native interpreter against
+-- them. W6 tables also show each column's notes (what its check found, e.g. whether the
 -- sessions resumed; words separated by commas): the distinct words over
 -- the rounds, and of cpu=N% the median.
 --

@@ -62,11 +62,12 @@
 #   w6_tls       TLS: full and resumed handshakes; bulk receive, TLS and plain
 #
 # Needs: build/bench-server, build/<interp>/resty/luasocket/native.so (and
-# for w3_lines build/<interp>/bench_floor.so) for each interpreter, nginx with ndk_http_module and ngx_http_lua_module,
-# curl, timeout, gnuplot; build/bench-server and build/bench-client (make
-# bench); for w1_pingpong redis-server and redis-cli; for the LuaSocket
-# columns LuaSocket; for the instruction counts valgrind; for the system
-# call counts strace; for w6_tls the openssl command.
+# for w3_lines build/<interp>/bench_floor.so) for each interpreter, nginx
+# with ndk_http_module and ngx_http_lua_module, curl, timeout, gnuplot;
+# build/bench-server and build/bench-client (make bench); for w1_pingpong
+# redis-server and redis-cli; for the LuaSocket columns LuaSocket; for the
+# instruction counts valgrind; for the system call counts strace; for
+# w6_tls the openssl command.
 
 # Lists (interpreters, columns, CPUs, pinning commands) are split on
 # spaces on purpose, and never globbed (set -f):
@@ -275,8 +276,8 @@ modes_of() {
 
 # the columns of a workload, in their order in the table: KIND-MODE, KIND
 # c (the C client), cosocket, cosocket64k (lua_socket_buffer_size 64k),
-# luasocket, an interpreter or (W3) floor_<interpreter> (bench/floor.c); W6's are KIND-MODE[-VERSION], KIND s_time,
-# cosocket or an interpreter
+# luasocket, an interpreter or (W3) floor_<interpreter> (bench/floor.c);
+# W6's are KIND-MODE[-VERSION], KIND s_time, cosocket or an interpreter
 columns_of() {
   case "$1" in
     w1_pingpong|w2_bulk|w3_lines|w4_until)
