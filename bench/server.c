@@ -17,7 +17,8 @@
  *   LINES N   -> N lines of LINE_LEN bytes, "xxxxxxxxxxxxxx\r\n" (14 x's and
  *                CRLF), then the connection is closed (W3)
  *   UNTIL N   -> N bytes of text (lines of BODY_LINE_LEN bytes: 62 printable
- *                bytes and CRLF, the last line cut where N ends), then the
+ *                bytes and CRLF, the last line cut where N ends; the counter
+ *                stamped over the first 16 of every 4 KiB), then the
  *                boundary "\r\n--" BOUNDARY, then the connection is
  *                closed (W4)
  *   other     -> "-ERR unknown command\r\n"
@@ -154,11 +155,12 @@ static int stream(client_t *c, char *chunk, unsigned long long n,
         return -1;
     while (n > 0) {
         size_t want = n < STREAM_CHUNK ? (size_t)n : STREAM_CHUNK, i;
-        /* FLOOD: 16 hex digits of a counter every 4 KiB, so that no two
-         * receives of the stream are equal strings. Lua 5.1 and LuaJIT
-         * intern every string: a stream of one repeated byte lets them
-         * find each 64 KiB receive already made and skip its copy, which
-         * Lua 5.2+ (long strings are not interned) cannot. */
+        /* FLOOD and UNTIL: 16 hex digits of a counter every 4 KiB (the
+         * start of a body line), so that no two receives of the stream
+         * are equal strings. Lua 5.1 and LuaJIT intern every string: a
+         * stream of one repeated chunk lets them find each 64 KiB read
+         * already made and skip its copy, which Lua 5.2+ (long strings are
+         * not interned) cannot. */
         for (i = 0; stamped && i + 16 <= want; i += 4096) {
             char hex[17];
             snprintf(hex, sizeof hex, "%016llx", count++);
@@ -200,7 +202,7 @@ static int serve_line(client_t *c, const char *line, size_t len)
         if (parse_count(line + 6, len - 6, STREAM_MAX, &n) < 0)
             return -1;
         return stream(c, chunk_of(body_chunk, BODY_LINE, BODY_LINE_LEN), n,
-                      BOUNDARY, 0);
+                      BOUNDARY, 1);
     }
     return send_all(c->fd, unknown, sizeof unknown - 1);
 }

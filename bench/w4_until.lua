@@ -1,7 +1,8 @@
 -- W4 (issue 6): a receiveuntil(boundary) reader. One stream: "UNTIL
 -- <STREAM>" to build/bench-server, which sends STREAM bytes of text (lines
 -- of 62 letters and digits and CRLF, so the boundary's first byte comes
--- every 64 bytes), then BOUNDARY, then closes the connection. One step: one
+-- every 64 bytes; a counter every 4 KiB, so that no two chunks are equal
+-- strings, which Lua 5.1 and LuaJIT would intern), then BOUNDARY, then closes the connection. One step: one
 -- call of the reader with 65536, which returns the next 65536 bytes before
 -- the boundary (fewer just before it), then nil and no error once it is
 -- reached; the stream's length is then checked and the next step opens
