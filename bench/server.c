@@ -155,9 +155,9 @@ static int stream(client_t *c, char *chunk, unsigned long long n,
         return -1;
     while (n > 0) {
         size_t want = n < STREAM_CHUNK ? (size_t)n : STREAM_CHUNK, i;
-        /* FLOOD and UNTIL: 16 hex digits of a counter every 4 KiB (the
-         * start of a body line), so that no two receives of the stream
-         * are equal strings. Lua 5.1 and LuaJIT intern every string: a
+        /* FLOOD and UNTIL: 16 hex digits of a counter every 4 KiB (in
+         * UNTIL's body, over the start of a line), so that no two
+         * receives of the stream are equal strings. Lua 5.1 and LuaJIT intern every string: a
          * stream of one repeated chunk lets them find each 64 KiB read
          * already made and skip its copy, which Lua 5.2+ (long strings are
          * not interned) cannot. */
