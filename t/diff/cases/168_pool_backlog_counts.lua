@@ -1,7 +1,9 @@
--- peer: recvline;send:abcd\n;sleep:100;send:x;hold
+-- peer: recvline;send:abcd\n;recvline;send:x;hold
 -- What counts against a pool's backlog, after each way a connection can
 -- end: an anchor keeps one of the two slots busy (and the pool alive), a
--- probe connect shows whether the other slot is free.
+-- probe connect shows whether the other slot is free. The peer's "x" waits
+-- for the client's second line, so that no read can take it before the
+-- check for a dubious state, however late the reads run.
 local ctx = ...
 local show = ctx.show
 local opts = { pool = "cnt" .. ctx.port, pool_size = 2, backlog = 0 }
@@ -25,6 +27,7 @@ show("s receive(2)", s:receive(2))
 show("s setkeepalive", s:setkeepalive(0))
 check("unread data")
 show("s receive()", s:receive())
+show("s send", s:send("more\n"))
 ctx.sleep(0.6)
 show("s setkeepalive", s:setkeepalive(0))
 check("dubious state")
