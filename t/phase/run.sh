@@ -50,7 +50,10 @@ write_env phase echo_port="$echo_port" slow_port="$slow_port"
 
 # ---- nginx -----------------------------------------------------------------
 
-start_nginx "$root/t/phase/nginx.conf.in" || { show "$dir/logs/stderr"; finish; }
+# init runs once per try, before nginx binds its port: each try empties
+# $results, so that a try lost to a port in use counts nothing
+
+start_nginx "$root/t/phase/nginx.conf.in" "$results" || { show "$dir/logs/stderr"; finish; }
 ok "nginx started on 127.0.0.1:$port"
 
 # init and init_worker ran before nginx answered; the timer follows shortly
